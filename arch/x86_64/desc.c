@@ -1,0 +1,112 @@
+/* Descriptor tables: per-CPU GDT and TSS, one shared IDT. */
+#include <kiln/cpu.h>
+#include <kiln/string.h>
+#include <arch/cpu.h>
+#include <arch/desc.h>
+#include <arch/layout.h>
+
+#define IDT_GATE_INTERRUPT 0x8e00 /* present, DPL 0, 64-bit interrupt gate */
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint16_t ist_type;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __packed;
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+extern const uintptr_t trap_stub_table[256];
+
+static struct idt_gate idt[256] __aligned(16);
+
+/* NMI, #DF and #MC each get their own stack, so they work whatever RSP was. */
+static uint8_t ist_stacks[CONFIG_NR_CPUS][IST_COUNT][CONFIG_X86_IST_STACK_SIZE] __aligned(16);
+
+static unsigned int ist_of_vector(unsigned int vector)
+{
+	switch (vector) {
+	case VEC_NMI:
+		return IST_NMI;
+	case VEC_DOUBLE_FAULT:
+		return IST_DOUBLE_FAULT;
+	case VEC_MACHINE_CHECK:
+		return IST_MACHINE_CHECK;
+	default:
+		return 0;
+	}
+}
+
+static void idt_init(void)
+{
+	for (unsigned int v = 0; v < 256; v++) {
+		uintptr_t addr = trap_stub_table[v];
+		idt[v] = (struct idt_gate){
+			.offset_lo = addr & 0xffff,
+			.selector = GDT_KERNEL_CS,
+			.ist_type = IDT_GATE_INTERRUPT | ist_of_vector(v),
+			.offset_mid = (addr >> 16) & 0xffff,
+			.offset_hi = addr >> 32,
+		};
+	}
+}
+
+uintptr_t ist_stack_base(unsigned int cpu, unsigned int ist)
+{
+	return (uintptr_t)ist_stacks[cpu][ist - 1];
+}
+
+static void gdt_init(struct cpu *cpu)
+{
+	struct arch_cpu *a = &cpu->arch;
+	uintptr_t tss = (uintptr_t)&a->tss;
+	uint64_t limit = sizeof(a->tss) - 1;
+
+	memset(&a->tss, 0, sizeof(a->tss));
+	for (unsigned int ist = 1; ist <= IST_COUNT; ist++)
+		a->tss.ist[ist - 1] = ist_stack_base(cpu->index, ist) + CONFIG_X86_IST_STACK_SIZE;
+	a->tss.iomap_base = sizeof(a->tss);
+
+	a->gdt[0] = 0;
+	a->gdt[1] = 0x00af9a000000ffff; /* 64-bit code, DPL 0 */
+	a->gdt[2] = 0x00cf92000000ffff; /* data, DPL 0 */
+	/* 64-bit available TSS: a 16-byte system descriptor. */
+	a->gdt[3] = (limit & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+		    ((limit >> 16 & 0xf) << 48) | ((tss >> 24 & 0xff) << 56);
+	a->gdt[4] = tss >> 32;
+}
+
+static void load_tables(struct cpu *cpu)
+{
+	struct desc_ptr gdtr = {sizeof(cpu->arch.gdt) - 1, (uintptr_t)cpu->arch.gdt};
+	struct desc_ptr idtr = {sizeof(idt) - 1, (uintptr_t)idt};
+
+	asm volatile("lgdt %0\n\t"
+		     "pushq %1\n\t"
+		     "leaq 1f(%%rip), %%rax\n\t"
+		     "pushq %%rax\n\t"
+		     "lretq\n"
+		     "1:\n\t"
+		     "movl %2, %%eax\n\t"
+		     "movl %%eax, %%ds\n\t"
+		     "movl %%eax, %%es\n\t"
+		     "movl %%eax, %%ss"
+		     :
+		     : "m"(gdtr), "i"(GDT_KERNEL_CS), "i"(GDT_KERNEL_DS)
+		     : "rax", "memory");
+	asm volatile("ltr %w0" : : "r"(GDT_TSS));
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+void desc_init_cpu(struct cpu *cpu)
+{
+	if (cpu->index == 0)
+		idt_init();
+	gdt_init(cpu);
+	load_tables(cpu);
+}

@@ -1,0 +1,42 @@
+/* Local APIC (xAPIC, memory-mapped): CPU id, IPIs, EOI. */
+#ifndef ARCH_LAPIC_H
+#define ARCH_LAPIC_H
+
+#define LAPIC_DEFAULT_PA 0xfee00000
+#define LAPIC_REG_ID     0x20
+#define LAPIC_REG_EOI    0xb0
+#define LAPIC_REG_SVR    0xf0
+#define LAPIC_REG_ICR_LO 0x300
+#define LAPIC_REG_ICR_HI 0x310
+#define LAPIC_REG_LINT1  0x360
+
+#define LAPIC_SPURIOUS_VECTOR 0xff
+
+#ifndef __ASSEMBLER__
+#include <kiln/types.h>
+
+/* Mapped by lapic_init(); entry code of the percpu/array variant reads it too. */
+extern volatile uint8_t *lapic_mmio;
+
+static inline uint32_t lapic_read(unsigned int reg)
+{
+	return *(volatile uint32_t *)(lapic_mmio + reg);
+}
+
+static inline void lapic_write(unsigned int reg, uint32_t val)
+{
+	*(volatile uint32_t *)(lapic_mmio + reg) = val;
+}
+
+static inline unsigned int lapic_id(void)
+{
+	return lapic_read(LAPIC_REG_ID) >> 24;
+}
+
+void lapic_init(void);
+void lapic_eoi(void);
+void lapic_send_self_ipi(unsigned int vector);
+void lapic_send_nmi(unsigned int apic_id);
+#endif
+
+#endif

@@ -1,0 +1,47 @@
+/* Local APIC in xAPIC mode: enable, acknowledge, send IPIs to ourselves. */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/mmu.h>
+
+#define MSR_APIC_BASE        0x1b
+#define APIC_BASE_ENABLE     (1u << 11)
+#define SVR_ENABLE           (1u << 8)
+#define ICR_DELIVERY_NMI     (4u << 8)
+#define ICR_DELIVERY_PENDING (1u << 12)
+#define ICR_SHORTHAND_SELF   (1u << 18)
+
+volatile uint8_t *lapic_mmio;
+
+void lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	lapic_mmio = mmu_map_mmio(base & ~0xfffull, PAGE_SIZE);
+	/* LINT1 stays as firmware left it (NMI): QEMU's inject-nmi arrives there. */
+	lapic_write(LAPIC_REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_REG_EOI, 0);
+}
+
+static void icr_send(uint32_t hi, uint32_t lo)
+{
+	lapic_write(LAPIC_REG_ICR_HI, hi);
+	lapic_write(LAPIC_REG_ICR_LO, lo);
+	while (lapic_read(LAPIC_REG_ICR_LO) & ICR_DELIVERY_PENDING)
+		arch_cpu_relax();
+}
+
+void lapic_send_self_ipi(unsigned int vector)
+{
+	icr_send(0, ICR_SHORTHAND_SELF | vector);
+}
+
+/* NMI by destination ID: the self shorthand is not valid with NMI delivery. */
+void lapic_send_nmi(unsigned int apic_id)
+{
+	icr_send(apic_id << 24, ICR_DELIVERY_NMI);
+}

@@ -1,0 +1,126 @@
+/* Trap dispatch: exceptions, NMI and IRQs all arrive here from the generated entry code. */
+#include <kiln/cpu.h>
+#include <kiln/extable.h>
+#include <kiln/irq.h>
+#include <kiln/panic.h>
+#include <kiln/printk.h>
+#include <arch/cpu.h>
+#include <arch/desc.h>
+#include <arch/lapic.h>
+#include <arch/trap_frame.h>
+
+/* The stubs push the vector then the error code right below the CPU's frame. */
+STATIC_ASSERT(offsetof(struct trap_frame, error) == offsetof(struct trap_frame, vector) + 8,
+	      "stub pushes error code right below the vector");
+STATIC_ASSERT(offsetof(struct trap_frame, rip) == offsetof(struct trap_frame, error) + 8,
+	      "CPU frame starts right after the error code");
+STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "C is called with a 16-byte aligned stack");
+
+void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+
+static const char *const exception_names[32] = {
+	[0] = "#DE Divide Error",
+	[1] = "#DB Debug",
+	[2] = "NMI Non-Maskable Interrupt",
+	[3] = "#BP Breakpoint",
+	[4] = "#OF Overflow",
+	[5] = "#BR BOUND Range Exceeded",
+	[6] = "#UD Invalid Opcode",
+	[7] = "#NM Device Not Available",
+	[8] = "#DF Double Fault",
+	[9] = "Coprocessor Segment Overrun",
+	[10] = "#TS Invalid TSS",
+	[11] = "#NP Segment Not Present",
+	[12] = "#SS Stack-Segment Fault",
+	[13] = "#GP General Protection",
+	[14] = "#PF Page Fault",
+	[15] = "Reserved (15)",
+	[16] = "#MF x87 Floating-Point Error",
+	[17] = "#AC Alignment Check",
+	[18] = "#MC Machine Check",
+	[19] = "#XM SIMD Floating-Point",
+	[20] = "#VE Virtualization Exception",
+	[21] = "#CP Control Protection",
+	[22] = "Reserved (22)",
+	[23] = "Reserved (23)",
+	[24] = "Reserved (24)",
+	[25] = "Reserved (25)",
+	[26] = "Reserved (26)",
+	[27] = "Reserved (27)",
+	[28] = "#HV Hypervisor Injection",
+	[29] = "#VC VMM Communication",
+	[30] = "#SX Security Exception",
+	[31] = "Reserved (31)",
+};
+
+const char *exception_name(unsigned int vector)
+{
+	return vector < 32 ? exception_names[vector] : "IRQ";
+}
+
+static void dump_page_fault_error(uint64_t err)
+{
+	printk(" (%s, %s, %s%s)", err & 1 ? "protection" : "not-present", err & 2 ? "write" : "read",
+	       err & 4 ? "user" : "kernel", err & 16 ? ", instruction fetch" : "");
+}
+
+static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
+{
+	printk("\nEXCEPTION %lu %s on CPU %u, error code 0x%lx", (unsigned long)tf->vector,
+	       exception_name(tf->vector), cpu->index, (unsigned long)tf->error);
+	if (tf->vector == VEC_PAGE_FAULT)
+		dump_page_fault_error(tf->error);
+	printk("\nRIP=%p CS=%04lx RFLAGS=%016lx\n", (void *)tf->rip, (unsigned long)tf->cs,
+	       (unsigned long)tf->rflags);
+	printk("RSP=%p SS=%04lx CR2=%p CR3=%p\n", (void *)tf->rsp, (unsigned long)tf->ss,
+	       (void *)read_cr2(), (void *)read_cr3());
+	printk("RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+	printk("RSI=%016lx RDI=%016lx RBP=%016lx R8 =%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->r8);
+	printk("R9 =%016lx R10=%016lx R11=%016lx R12=%016lx\n", tf->r9, tf->r10, tf->r11, tf->r12);
+	printk("R13=%016lx R14=%016lx R15=%016lx\n", tf->r13, tf->r14, tf->r15);
+}
+
+static void record(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
+{
+	r->vector = tf->vector;
+	r->error = tf->error;
+	r->pc = tf->rip;
+	r->fault_addr = tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	r->frame = (uintptr_t)tf;
+	r->depth = cpu->trap_depth;
+}
+
+static void handle_nmi(struct trap_frame *tf, struct cpu *cpu)
+{
+	cpu->nmi_count++;
+	record(&cpu->last_nmi, tf, cpu);
+}
+
+static void handle_exception(struct trap_frame *tf, struct cpu *cpu)
+{
+	const struct extable_entry *fixup = extable_find(tf->rip);
+
+	if (tf->cs & 3)
+		panic("trap from user mode, which this kernel does not run yet");
+	if (fixup) {
+		record(&cpu->last_fixup, tf, cpu);
+		tf->rip = fixup->fixup;
+		return;
+	}
+	dump_trap(tf, cpu);
+	panic("unhandled %s in kernel at %p", exception_name(tf->vector), (void *)tf->rip);
+}
+
+void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
+{
+	if (tf->vector == VEC_NMI) {
+		handle_nmi(tf, cpu);
+	} else if (tf->vector < VEC_FIRST_IRQ) {
+		handle_exception(tf, cpu);
+	} else if (tf->vector == LAPIC_SPURIOUS_VECTOR) {
+		/* Spurious interrupts must not be acknowledged. */
+	} else {
+		irq_handle(tf->vector);
+		lapic_eoi();
+	}
+}

@@ -1,0 +1,39 @@
+/* struct cpu: everything that exists once per CPU. */
+#ifndef KILN_CPU_H
+#define KILN_CPU_H
+
+#include <generated/autoconf.h>
+#include <kiln/types.h>
+#include <arch/percpu.h>
+
+/* What the exception-fixup path saw, for tests and diagnostics. */
+struct trap_record {
+	uint64_t vector;
+	uint64_t error;
+	uintptr_t pc;
+	uintptr_t fault_addr;
+	uintptr_t frame;
+	unsigned int depth;
+};
+
+struct cpu {
+	/* First member: the gsbase variant loads it with one %gs-relative move. */
+	struct cpu *self;
+	unsigned int index;
+	unsigned int hwid;
+	/* Trap/IRQ nesting depth, maintained by the generated entry code. */
+	unsigned int trap_depth;
+	unsigned long nmi_count;
+	struct trap_record last_fixup;
+	struct trap_record last_nmi;
+	struct arch_cpu arch;
+};
+
+extern struct cpu cpus[CONFIG_NR_CPUS];
+
+/* The percpu component: make this CPU's struct cpu findable by this_cpu(). */
+void percpu_install(struct cpu *cpu);
+
+#include <percpu/this_cpu.h>
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * In-kernel microbenchmarks. KBENCH(name, ops) { ... } defines a function
+ * that performs n operations; kiln.mode=bench times batches of ops
+ * operations with the cycle counter and prints one machine-readable line
+ * per benchmark:
+ *   kbench: name=N batches=B ops=O min=X median=Y unit=U
+ * U is "insn" (guest instructions, QEMU -icount shift=0) or "ns".
+ */
+#ifndef KILN_KBENCH_H
+#define KILN_KBENCH_H
+
+#include <kiln/compiler.h>
+#include <kiln/types.h>
+
+struct kbench_case {
+	const char *name;
+	uint64_t ops;
+	void (*run)(uint64_t n);
+};
+
+#define KBENCH(bname, nops)                                                                        \
+	static void bname##_kbench(uint64_t n);                                                    \
+	static const struct kbench_case bname##_kbench_case __used __section(".kbench_cases")       \
+		__aligned(8) = {#bname, (nops), bname##_kbench};                                   \
+	static void bname##_kbench(uint64_t n)
+
+#define KBENCH_BATCHES 10
+
+/* Runs every benchmark whose name matches filter (as ktest filters do). */
+void kbench_run_all(const char *filter, bool unit_insn);
+
+#endif

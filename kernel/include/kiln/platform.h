@@ -1,0 +1,22 @@
+/* Hooks every platform implements. */
+#ifndef KILN_PLATFORM_H
+#define KILN_PLATFORM_H
+
+#include <kiln/compiler.h>
+#include <kiln/types.h>
+
+struct boot_info;
+
+/* Console ready for printk: the first thing the arch boot code calls. */
+void platform_console_init(void);
+
+/* Memory map and command line from the boot protocol (PVH start_info, DTB...). */
+struct boot_info *platform_boot_info(paddr_t boot_param);
+
+/* Cycle-counter frequency in Hz, measured once against a fixed-rate timer. */
+uint64_t platform_cycles_per_sec(void);
+
+/* Powers off or leaves the emulator; pass selects the success or failure exit status. */
+__noreturn void platform_exit(bool pass);
+
+#endif

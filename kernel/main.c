@@ -1,0 +1,82 @@
+/* kernel_main: bring up memory, then run what the command line asks for. */
+#include <generated/build_info.h>
+#include <kiln/boot.h>
+#include <kiln/cmdline.h>
+#include <kiln/kbench.h>
+#include <kiln/kcrash.h>
+#include <kiln/ktest.h>
+#include <kiln/page_alloc.h>
+#include <kiln/platform.h>
+#include <kiln/printk.h>
+#include <kiln/stackprotector.h>
+#include <kiln/string.h>
+#include <arch/cpu.h>
+
+static void print_banner(void)
+{
+	printk("\nKiln: profile=%s arch=%s platform=%s\n", KILN_PROFILE, KILN_ARCH, KILN_PLATFORM);
+	printk("Kiln: components: %s\n", KILN_COMPONENTS);
+}
+
+static void print_ranges(const char *what, const struct mem_range *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printk("  %-9s [%p, %p) %lu KiB\n", what, (void *)(uintptr_t)r[i].start,
+		       (void *)(uintptr_t)r[i].end, (unsigned long)((r[i].end - r[i].start) >> 10));
+}
+
+static void print_memory_map(const struct boot_info *bi)
+{
+	printk("Memory map:\n");
+	print_ranges("ram", bi->ram, bi->nram);
+	print_ranges("firmware", bi->firmware, bi->nfirmware);
+	print_ranges("reserved", bi->reserved, bi->nreserved);
+}
+
+/* Runs the KTAP suite; true when every test passed. */
+static bool run_tests(const char *cmdline)
+{
+	char filter[128] = "";
+	int failed;
+
+	cmdline_get(cmdline, "kiln.test", filter, sizeof(filter));
+	failed = ktest_run_all(filter);
+	printk("# kiln: boot-to-tests-done %lu cycles\n", (unsigned long)(arch_cycles() - boot_tsc));
+	return failed == 0;
+}
+
+__noreturn void kernel_main(struct boot_info *bi)
+{
+	char mode[16] = "run";
+	char arg[64] = "";
+
+	stackprotector_init();
+	print_banner();
+	page_alloc_init(bi->ram, bi->nram, bi->reserved, bi->nreserved);
+	arch_mm_init(bi);
+	cmdline_get(bi->cmdline, "kiln.mode", mode, sizeof(mode));
+
+	if (!strcmp(mode, "test"))
+		platform_exit(run_tests(bi->cmdline));
+	if (!strcmp(mode, "bench")) {
+		cmdline_get(bi->cmdline, "kiln.bench", arg, sizeof(arg));
+		cmdline_get(bi->cmdline, "kiln.bench_unit", mode, sizeof(mode));
+		kbench_run_all(arg, !strcmp(mode, "insn"));
+		platform_exit(true);
+	}
+	if (!strcmp(mode, "crash")) {
+		cmdline_get(bi->cmdline, "kiln.crash", arg, sizeof(arg));
+		kcrash_run(arg);
+		platform_exit(false);
+	}
+	if (strcmp(mode, "run")) {
+		printk("kiln: unknown kiln.mode=%s (run, test, bench, crash)\n", mode);
+		platform_exit(false);
+	}
+	print_memory_map(bi);
+	page_alloc_print_stats();
+	printk("Kiln: running the self-tests (the default workload)\n");
+	bool pass = run_tests(bi->cmdline);
+	printk("Kiln: %s; powering off\n", pass ? "all tests passed" : "TESTS FAILED");
+	platform_exit(pass);
+}

@@ -1,0 +1,12 @@
+/* Layout of arch-neutral structures for assembly. */
+#include <kiln/asm_offsets.h>
+#include <kiln/cpu.h>
+
+void gen_offsets(void);
+
+void gen_offsets(void)
+{
+	OFFSET(CPU_SELF, cpu, self);
+	OFFSET(CPU_TRAP_DEPTH, cpu, trap_depth);
+	DEFINE(CPU_SIZE, sizeof(struct cpu));
+}

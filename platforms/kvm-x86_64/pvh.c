@@ -1,0 +1,77 @@
+/* PVH boot protocol: the command line and E820-style memory map from hvm_start_info. */
+#include <kiln/boot.h>
+#include <kiln/panic.h>
+#include <kiln/platform.h>
+#include <kiln/string.h>
+#include <arch/layout.h>
+#include <arch/mmu.h>
+
+#define HVM_START_MAGIC 0x336ec578
+#define E820_RAM        1
+
+struct hvm_start_info {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t flags;
+	uint32_t nr_modules;
+	uint64_t modlist_paddr;
+	uint64_t cmdline_paddr;
+	uint64_t rsdp_paddr;
+	uint64_t memmap_paddr;
+	uint32_t memmap_entries;
+	uint32_t reserved;
+};
+
+struct hvm_memmap_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+	uint32_t reserved;
+};
+
+extern char _kernel_end[];
+
+static struct boot_info boot_info;
+static char cmdline[BOOT_CMDLINE_MAX];
+
+static void add_range(struct mem_range *ranges, size_t *n, paddr_t start, paddr_t end)
+{
+	if (*n == BOOT_MAX_RANGES)
+		panic("boot: more than %d memory ranges", BOOT_MAX_RANGES);
+	ranges[(*n)++] = (struct mem_range){start, end};
+}
+
+struct boot_info *platform_boot_info(paddr_t param)
+{
+	const struct hvm_start_info *si = phys_to_virt(param);
+	const struct hvm_memmap_entry *map;
+
+	if (si->magic != HVM_START_MAGIC)
+		panic("boot: bad PVH start_info magic 0x%x at %p", si->magic, (void *)param);
+	if (si->version < 1 || !si->memmap_paddr)
+		panic("boot: PVH start_info version %u has no memory map", si->version);
+
+	if (si->cmdline_paddr) {
+		strlcpy(cmdline, phys_to_virt(si->cmdline_paddr), sizeof(cmdline));
+		boot_info.cmdline = cmdline;
+	} else {
+		boot_info.cmdline = "";
+	}
+
+	map = phys_to_virt(si->memmap_paddr);
+	for (uint32_t i = 0; i < si->memmap_entries; i++) {
+		paddr_t end = map[i].addr + map[i].size;
+		if (map[i].type == E820_RAM)
+			add_range(boot_info.ram, &boot_info.nram, map[i].addr, end);
+		else
+			add_range(boot_info.firmware, &boot_info.nfirmware, map[i].addr, end);
+	}
+
+	/* Real-mode memory (BIOS data, EBDA, start_info itself) is never handed out. */
+	add_range(boot_info.reserved, &boot_info.nreserved, 0, 0x100000);
+	add_range(boot_info.reserved, &boot_info.nreserved, KERNEL_LOAD_PA,
+		  virt_to_phys(_kernel_end));
+	add_range(boot_info.reserved, &boot_info.nreserved, param,
+		  param + sizeof(struct hvm_start_info));
+	return &boot_info;
+}

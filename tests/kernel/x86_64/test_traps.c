@@ -1,0 +1,222 @@
+/* x86_64 exception entry: vectors, RIPs, error codes, CR2, registers, IST stacks. */
+#include <generated/offsets.h>
+#include <kiln/cpu.h>
+#include <kiln/extable.h>
+#include <kiln/irq.h>
+#include <kiln/ktest.h>
+#include <kiln/string.h>
+#include <arch/cpu.h>
+#include <arch/desc.h>
+#include <arch/lapic.h>
+#include <arch/mmu.h>
+#include <arch/trap_frame.h>
+
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE   (1u << 1)
+#define PF_FETCH   (1u << 4)
+
+#define TEST_IRQ_VECTOR 0x40
+
+extern char boot_stack_guard[];
+void trap_regs_roundtrip(uint64_t out[15]);
+
+static struct trap_record *last_fixup(void)
+{
+	struct trap_record *r = &this_cpu()->last_fixup;
+
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+KTEST(x86_breakpoint_recovers)
+{
+	struct trap_record *r = last_fixup();
+	uintptr_t after;
+
+	/* #BP is a trap: the saved RIP is the instruction after int3. */
+	asm volatile("int3\n1:\n\t" EXTABLE_ENTRY("1b", "1b") "leaq 1b(%%rip), %0" : "=r"(after));
+	KEXPECT_EQ(r->vector, VEC_BREAKPOINT);
+	KEXPECT_EQ(r->pc, after);
+	KEXPECT_EQ(r->depth, 1);
+	KEXPECT_EQ(this_cpu()->trap_depth, 0);
+}
+
+KTEST(x86_invalid_opcode_recovers)
+{
+	struct trap_record *r = last_fixup();
+	uintptr_t insn;
+
+	/* #UD is a fault: the saved RIP is the ud2 itself. */
+	asm volatile("1: ud2\n2:\n\t" EXTABLE_ENTRY("1b", "2b") "leaq 1b(%%rip), %0" : "=r"(insn));
+	KEXPECT_EQ(r->vector, VEC_INVALID_OPCODE);
+	KEXPECT_EQ(r->pc, insn);
+	KEXPECT_EQ(r->error, 0);
+}
+
+KTEST(x86_divide_error_recovers)
+{
+	struct trap_record *r = last_fixup();
+	uint64_t zero = 0;
+
+	asm volatile("xorl %%edx, %%edx\n\tmovl $1, %%eax\n"
+		     "1: divq %0\n2:\n\t" EXTABLE_ENTRY("1b", "2b")
+		     :
+		     : "r"(zero)
+		     : "rax", "rdx");
+	KEXPECT_EQ(r->vector, VEC_DIVIDE);
+}
+
+static uint64_t probe_read(uintptr_t addr, bool *faulted)
+{
+	uint64_t val = 0;
+	int ok = 1;
+
+	asm volatile("1: movq (%2), %0\n2:\n\t" EXTABLE_ENTRY("1b", "3f")
+		     "jmp 4f\n3: movl $0, %1\n4:"
+		     : "+r"(val), "+r"(ok)
+		     : "r"(addr)
+		     : "memory");
+	*faulted = !ok;
+	return val;
+}
+
+static bool probe_write(uintptr_t addr, uint8_t val)
+{
+	int ok = 1;
+
+	asm volatile("1: movb %2, (%1)\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "jmp 4f\n3: movl $0, %0\n4:"
+		     : "+r"(ok)
+		     : "r"(addr), "r"(val)
+		     : "memory");
+	return ok;
+}
+
+KTEST(x86_null_read_page_faults)
+{
+	struct trap_record *r = last_fixup();
+	bool faulted;
+
+	probe_read(0x18, &faulted);
+	KEXPECT_TRUE(faulted);
+	KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
+	KEXPECT_EQ(r->fault_addr, 0x18);
+	KEXPECT_EQ(r->error & (PF_PRESENT | PF_WRITE), 0);
+}
+
+KTEST(x86_kernel_text_is_read_only)
+{
+	struct trap_record *r = last_fixup();
+	uintptr_t target = (uintptr_t)&probe_write;
+
+	KEXPECT_FALSE(probe_write(target, 0xcc));
+	KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
+	KEXPECT_EQ(r->fault_addr, target);
+	KEXPECT_EQ(r->error & (PF_PRESENT | PF_WRITE), PF_PRESENT | PF_WRITE);
+}
+
+KTEST(x86_rodata_is_read_only)
+{
+	static const char constant[8] = "kiln";
+	struct trap_record *r = last_fixup();
+
+	KEXPECT_FALSE(probe_write((uintptr_t)constant, 'K'));
+	KEXPECT_EQ(r->fault_addr, (uintptr_t)constant);
+	KEXPECT_STREQ(constant, "kiln");
+}
+
+/* A `ret` in writable data: executing it must fault with the fetch bit set. */
+static uint8_t data_ret[16] = {0xc3};
+void nx_resume(void);
+asm(".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad data_ret, nx_resume\n\t.popsection\n"
+    "\t.text\nnx_resume: ret\n");
+
+KTEST(x86_data_is_not_executable)
+{
+	struct trap_record *r = last_fixup();
+
+	((void (*)(void))(uintptr_t)data_ret)();
+	KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
+	KEXPECT_EQ(r->pc, (uintptr_t)data_ret);
+	KEXPECT_EQ(r->error & PF_FETCH, PF_FETCH);
+}
+
+KTEST(x86_boot_stack_guard_is_unmapped)
+{
+	struct trap_record *r = last_fixup();
+	bool faulted;
+
+	probe_read((uintptr_t)boot_stack_guard + 8, &faulted);
+	KEXPECT_TRUE(faulted);
+	KEXPECT_EQ(r->fault_addr, (uintptr_t)boot_stack_guard + 8);
+	/* The same page through the direct map is ordinary RAM. */
+	probe_read((uintptr_t)phys_to_virt(virt_to_phys(boot_stack_guard)), &faulted);
+	KEXPECT_FALSE(faulted);
+}
+
+KTEST(x86_noncanonical_address_is_gp)
+{
+	struct trap_record *r = last_fixup();
+	bool faulted;
+
+	probe_read(0x8000000000000000ull, &faulted);
+	KEXPECT_TRUE(faulted);
+	KEXPECT_EQ(r->vector, VEC_GP);
+}
+
+KTEST(x86_trap_preserves_all_registers)
+{
+	uint64_t regs[15];
+
+	trap_regs_roundtrip(regs);
+	for (unsigned int i = 0; i < 15; i++)
+		KEXPECT_EQ(regs[i], 0x0101010101010101ull * (i + 1) + 0x1000000000000000ull);
+}
+
+static unsigned int irq_hits, irq_depth;
+
+static void count_irq(unsigned int irq, void *arg)
+{
+	(void)arg;
+	irq_hits += irq == TEST_IRQ_VECTOR;
+	irq_depth = this_cpu()->trap_depth;
+}
+
+KTEST(x86_self_ipi_reaches_handler)
+{
+	irq_hits = 0;
+	irq_register(TEST_IRQ_VECTOR, count_irq, NULL);
+	lapic_send_self_ipi(TEST_IRQ_VECTOR);
+	KEXPECT_EQ(irq_hits, 0); /* interrupts are still off */
+	arch_irq_enable();
+	asm volatile("nop");
+	arch_irq_disable();
+	irq_unregister(TEST_IRQ_VECTOR);
+	KEXPECT_EQ(irq_hits, 1);
+	KEXPECT_EQ(irq_depth, 1);
+}
+
+KTEST(x86_nmi_runs_on_ist_stack)
+{
+	struct cpu *cpu = this_cpu();
+	unsigned long before = cpu->nmi_count;
+	uintptr_t base = ist_stack_base(cpu->index, IST_NMI);
+
+	lapic_send_nmi(lapic_id());
+	KASSERT_EQ(cpu->nmi_count, before + 1);
+	KEXPECT_GE(cpu->last_nmi.frame, base);
+	KEXPECT_LT(cpu->last_nmi.frame, base + CONFIG_X86_IST_STACK_SIZE);
+	KEXPECT_EQ(cpu->last_nmi.vector, VEC_NMI);
+}
+
+KTEST(x86_offsets_match_c_layout)
+{
+	KEXPECT_EQ(TF_RAX, offsetof(struct trap_frame, rax));
+	KEXPECT_EQ(TF_R15, offsetof(struct trap_frame, r15));
+	KEXPECT_EQ(TF_VECTOR, offsetof(struct trap_frame, vector));
+	KEXPECT_EQ(TF_RIP, offsetof(struct trap_frame, rip));
+	KEXPECT_EQ(TF_SS, offsetof(struct trap_frame, ss));
+	KEXPECT_EQ(TF_SIZE, sizeof(struct trap_frame));
+	KEXPECT_EQ(CPU_SELF, offsetof(struct cpu, self));
+	KEXPECT_EQ(CPU_TRAP_DEPTH, offsetof(struct cpu, trap_depth));
+	KEXPECT_EQ(CPU_SIZE, sizeof(struct cpu));
+}
