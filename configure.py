@@ -200,7 +200,8 @@ def apply_assignments(kconf, assignments):
         elif sym.choice is not None and value == "n":
             reason = "a choice needs one member set; select another member instead"
         elif sym.ranges:
-            reason = "outside its allowed range"
+            reason = "outside its allowed range %s" % ", ".join(
+                "%s..%s" % (lo.str_value, hi.str_value) for lo, hi, _ in sym.ranges)
         else:
             reason = "rejected by Kconfig (a select or choice overrides it)"
         raise ConfigError("%s: CONFIG_%s asked %s, got %s (%s)"
