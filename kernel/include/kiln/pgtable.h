@@ -1,0 +1,32 @@
+/*
+ * Arch-neutral page-table construction. x86_64 and arm64 (4 KiB granule)
+ * both use four levels of 512-entry tables; the arch supplies the entry
+ * format through <arch/pte.h>. Levels count up from the leaf: 0 maps 4 KiB,
+ * 1 maps 2 MiB, 3 is the root.
+ */
+#ifndef KILN_PGTABLE_H
+#define KILN_PGTABLE_H
+
+#include <kiln/types.h>
+
+#define PROT_READ   0x1
+#define PROT_WRITE  0x2
+#define PROT_EXEC   0x4
+#define PROT_DEVICE 0x8 /* uncached, strongly ordered: MMIO */
+
+/* Map with 2 MiB entries where alignment allows. */
+#define PGTABLE_LARGE 0x1
+/* Leave existing leaf entries alone (fill around an earlier, finer mapping). */
+#define PGTABLE_KEEP  0x2
+
+#define PGTABLE_LEVELS 4
+#define PGTABLE_LARGE_SIZE (1ul << 21)
+
+typedef uint64_t pte_t;
+
+/* A fresh zeroed root table from the page allocator. */
+pte_t *pgtable_alloc_root(void);
+void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned int prot,
+		 unsigned int flags);
+
+#endif
