@@ -5,6 +5,7 @@
 #include <kiln/kbench.h>
 #include <kiln/kcrash.h>
 #include <kiln/ktest.h>
+#include <kiln/mm.h>
 #include <kiln/page_alloc.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
@@ -53,7 +54,8 @@ __noreturn void kernel_main(struct boot_info *bi)
 	stackprotector_init();
 	print_banner();
 	page_alloc_init(bi->ram, bi->nram, bi->reserved, bi->nreserved);
-	arch_mm_init(bi);
+	mm_init(bi);
+	platform_init();
 	cmdline_get(bi->cmdline, "kiln.mode", mode, sizeof(mode));
 
 	if (!strcmp(mode, "test"))

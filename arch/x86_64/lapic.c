@@ -1,6 +1,7 @@
 /* Local APIC in xAPIC mode: enable, acknowledge, send IPIs to ourselves. */
 #include <arch/cpu.h>
 #include <arch/lapic.h>
+#include <kiln/mm.h>
 #include <arch/mmu.h>
 
 #define MSR_APIC_BASE        0x1b

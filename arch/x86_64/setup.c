@@ -5,7 +5,6 @@
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
-#include <platform/pic.h>
 
 #define CPUID1_ECX_RDRAND (1u << 30)
 
@@ -36,7 +35,6 @@ __noreturn void arch_start(paddr_t boot_param)
 	struct boot_info *bi;
 
 	platform_console_init();
-	platform_pic_disable();
 	lapic_init();
 	cpus[0].index = 0;
 	arch_cpu_init(&cpus[0]);

@@ -14,7 +14,7 @@
 #define ICW4_8086 0x01
 #define PIC_BASE  0x20
 
-void platform_pic_disable(void)
+static void pic_disable(void)
 {
 	outb(PIC1_CMD, ICW1_INIT);
 	outb(PIC2_CMD, ICW1_INIT);
@@ -26,4 +26,9 @@ void platform_pic_disable(void)
 	outb(PIC2_DATA, ICW4_8086);
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
+}
+
+void platform_init(void)
+{
+	pic_disable();
 }

@@ -17,22 +17,6 @@ KCRASH(panic)
 	panic("requested by kiln.crash=panic");
 }
 
-/* Each frame keeps a live 512-byte buffer, so the recursion runs the stack into its guard page. */
-static unsigned long recurse(volatile unsigned long depth)
-{
-	volatile char frame[512];
-
-	frame[depth % sizeof(frame)] = (char)depth;
-	if (depth == ~0ul)
-		return 0;
-	return recurse(depth + 1) + frame[0];
-}
-
-KCRASH(stack_overflow)
-{
-	recurse(0);
-}
-
 #ifdef CONFIG_STACKPROTECTOR
 static void smash(volatile size_t len)
 {

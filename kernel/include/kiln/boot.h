@@ -24,7 +24,4 @@ extern uint64_t boot_tsc;
 
 __noreturn void kernel_main(struct boot_info *bi);
 
-/* Final kernel page tables: direct map, W^X image, stack guard pages. */
-void arch_mm_init(const struct boot_info *bi);
-
 #endif

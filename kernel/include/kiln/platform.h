@@ -13,6 +13,9 @@ void platform_console_init(void);
 /* Memory map and command line from the boot protocol (PVH start_info, DTB...). */
 struct boot_info *platform_boot_info(paddr_t boot_param);
 
+/* Interrupt controllers and timers, once the kernel page tables are live. */
+void platform_init(void);
+
 /* Cycle-counter frequency in Hz, measured once against a fixed-rate timer. */
 uint64_t platform_cycles_per_sec(void);
 

@@ -17,7 +17,4 @@ static inline paddr_t virt_to_phys(const void *va)
 	return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP_BASE;
 }
 
-/* Map MMIO registers uncached in the direct map; returns their virtual address. */
-void *mmu_map_mmio(paddr_t pa, size_t size);
-
 #endif

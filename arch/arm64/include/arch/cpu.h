@@ -1,0 +1,44 @@
+/* arm64 CPU primitives: the arch interface the shared kernel code uses. */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <kiln/types.h>
+#include <arch/sysreg.h>
+
+static inline void arch_irq_disable(void)
+{
+	asm volatile("msr daifset, #3" : : : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+	asm volatile("msr daifclr, #3" : : : "memory");
+}
+
+static inline bool arch_irq_enabled(void)
+{
+	return !(read_sysreg(daif) & (1 << 7));
+}
+
+/* Wait for an interrupt. */
+static inline void arch_wait_for_irq(void)
+{
+	asm volatile("wfi" : : : "memory");
+}
+
+static inline void arch_cpu_relax(void)
+{
+	asm volatile("yield" : : : "memory");
+}
+
+/* The virtual counter; under QEMU -icount it advances with guest instructions. */
+static inline uint64_t arch_cycles(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}
+
+/* Entropy for the stack canary: RNDR when the CPU has it, else the counter. */
+uint64_t arch_random_seed(void);
+
+#endif

@@ -1,0 +1,26 @@
+/* arm64 virtual memory layout; included from C and assembly. */
+#ifndef ARCH_LAYOUT_H
+#define ARCH_LAYOUT_H
+
+/*
+ * All of RAM is mapped at LINEAR_MAP_BASE + PA in the TTBR1 half, and the
+ * kernel image is linked inside that map: one formula converts both ways.
+ */
+#define LINEAR_MAP_BASE 0xffff000000000000
+/*
+ * QEMU -M virt places the DTB at the start of RAM (0x40000000) only when it
+ * fits below the ELF image; it is 1 MiB, so load the image 2 MiB in.
+ */
+#define RAM_BASE_VIRT  0x40000000
+#define KERNEL_LOAD_PA 0x40200000
+#define KERNEL_VMA     (LINEAR_MAP_BASE + KERNEL_LOAD_PA)
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1 << PAGE_SHIFT)
+
+#define BOOT_STACK_SIZE 16384
+
+/* The boot tables map this much of physical memory (1 GiB blocks). */
+#define BOOT_MAP_SIZE 0x100000000
+
+#endif

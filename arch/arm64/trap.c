@@ -1,0 +1,117 @@
+/* Exception dispatch: synchronous exceptions, IRQs and the unexpected rest. */
+#include <kiln/backtrace.h>
+#include <kiln/cpu.h>
+#include <kiln/extable.h>
+#include <kiln/panic.h>
+#include <kiln/printk.h>
+#include <arch/cpu.h>
+#include <arch/esr.h>
+#include <arch/trap_frame.h>
+#include <platform/irqchip.h>
+
+STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
+
+void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+
+static const char *const kind_names[] = {
+	"EL1t sync", "EL1t IRQ", "EL1t FIQ", "EL1t SError",	    "EL1h sync",     "EL1h IRQ",
+	"EL1h FIQ",  "EL1h SError", "EL0 sync",  "EL0 IRQ",	    "EL0 FIQ",	     "EL0 SError",
+	"EL0 (AArch32) sync", "EL0 (AArch32) IRQ", "EL0 (AArch32) FIQ", "EL0 (AArch32) SError",
+};
+
+const char *esr_class_name(unsigned int ec)
+{
+	switch (ec) {
+	case ESR_EC_UNKNOWN:
+		return "Unknown/undefined instruction";
+	case ESR_EC_WFX:
+		return "WFI/WFE";
+	case ESR_EC_FP:
+		return "FP/SIMD access";
+	case ESR_EC_ILLEGAL:
+		return "Illegal execution state";
+	case ESR_EC_SVC64:
+		return "SVC (AArch64)";
+	case ESR_EC_HVC64:
+		return "HVC (AArch64)";
+	case ESR_EC_SMC64:
+		return "SMC (AArch64)";
+	case ESR_EC_SYSREG:
+		return "MSR/MRS/system instruction";
+	case ESR_EC_IABT_LOW:
+		return "Instruction abort from EL0";
+	case ESR_EC_IABT_CUR:
+		return "Instruction abort";
+	case ESR_EC_PC_ALIGN:
+		return "PC alignment fault";
+	case ESR_EC_DABT_LOW:
+		return "Data abort from EL0";
+	case ESR_EC_DABT_CUR:
+		return "Data abort";
+	case ESR_EC_SP_ALIGN:
+		return "SP alignment fault";
+	case ESR_EC_SERROR:
+		return "SError";
+	case ESR_EC_BRK64:
+		return "BRK (AArch64)";
+	default:
+		return "Reserved/unhandled class";
+	}
+}
+
+static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
+{
+	unsigned int ec = ESR_EC(tf->esr);
+
+	printk("\nEXCEPTION %s on CPU %u: EC 0x%02x %s, ISS 0x%07lx\n", kind_names[tf->kind & 15],
+	       cpu->index, ec, esr_class_name(ec), (unsigned long)ESR_ISS(tf->esr));
+	printk("ESR_EL1=%016lx FAR_EL1=%p ELR_EL1=%p SPSR_EL1=%08lx\n", tf->esr, (void *)tf->far,
+	       (void *)tf->elr, tf->spsr);
+	for (int i = 0; i < 30; i += 2)
+		printk("X%-2d=%016lx X%-2d=%016lx\n", i, tf->x[i], i + 1, tf->x[i + 1]);
+	printk("X30=%016lx SP =%016lx\n", tf->x[30], tf->sp);
+}
+
+static void record(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
+{
+	unsigned int ec = ESR_EC(tf->esr);
+
+	r->vector = ec;
+	r->error = tf->esr;
+	r->pc = tf->elr;
+	r->fault_addr = ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR ||
+					ec == ESR_EC_PC_ALIGN
+				? tf->far
+				: 0;
+	r->frame = (uintptr_t)tf;
+	r->depth = cpu->trap_depth;
+}
+
+static void handle_sync(struct trap_frame *tf, struct cpu *cpu)
+{
+	const struct extable_entry *fixup = extable_find(tf->elr);
+
+	if (fixup) {
+		record(&cpu->last_fixup, tf, cpu);
+		tf->elr = fixup->fixup;
+		return;
+	}
+	dump_trap(tf, cpu);
+	panic("unhandled %s in kernel at %p", esr_class_name(ESR_EC(tf->esr)), (void *)tf->elr);
+}
+
+void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
+{
+	switch (tf->kind) {
+	case TRAP_EL1H_SYNC:
+		handle_sync(tf, cpu);
+		break;
+	case TRAP_EL1H_IRQ:
+		irqchip_handle_irq();
+		break;
+	default:
+		dump_trap(tf, cpu);
+		panic("unexpected exception: %s (only EL1 with SP_EL1 runs so far)",
+		      kind_names[tf->kind & 15]);
+	}
+}
