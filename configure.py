@@ -310,6 +310,11 @@ def include_dirs(cfg, arch, variants):
 # ---------------------------------------------------------------------------
 # Rendering
 
+def entry_templates(arch):
+    """The assembly templates of an arch (*.S.j2): each renders to generated/*.S and is built."""
+    return sorted(n for n in os.listdir(os.path.join(ROOT, "templates", arch)) if n.endswith(".S.j2"))
+
+
 def jinja_env():
     return jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT),
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
@@ -335,7 +340,8 @@ def render_tree(kconf, profile, arch, builddir, kvm):
     regen_inputs = sorted(set(os.path.relpath(f, ROOT) if os.path.isabs(f) else f
                               for f in kconf.kconfig_filenames) | set(sources["kbuild"])
                           | set(tree_files(("templates", "components"), ".j2")))
-    ctx = dict(regen_inputs=regen_inputs, config=cfg, profile=profile, arch=arch, variants=variants, root=ROOT,
+    ctx = dict(regen_inputs=regen_inputs, generated_asm=[n[:-len(".j2")] for n in entry_templates(arch)],
+               config=cfg, profile=profile, arch=arch, variants=variants, root=ROOT,
                sources=sources, includes=include_dirs(cfg, arch, variants), kvm=kvm,
                tools=toolchain(arch), python=sys.executable, **macros)
 
@@ -346,9 +352,10 @@ def render_tree(kconf, profile, arch, builddir, kvm):
     files["include/generated/autoconf.h"] = autoconf_text(
         kconf, "/* %s */\n" % generated_header("Kconfig", profile, arch, "")[1:])
     templates = [("templates/build_info.h.j2", "include/generated/build_info.h"),
-                 ("templates/%s/entry.S.j2" % arch, "generated/entry.S"),
-                 ("templates/%s/kernel.ld.j2" % arch, "generated/kernel.ld"),
-                 ("build.ninja.in", "build.ninja")]
+                 ("templates/%s/kernel.ld.j2" % arch, "generated/kernel.ld")]
+    templates += [("templates/%s/%s" % (arch, name), "generated/" + name[:-len(".j2")])
+                  for name in entry_templates(arch)]
+    templates.append(("build.ninja.in", "build.ninja"))
     for tpl, out in templates:
         comment = "#" if out.endswith(".ninja") else "/*"
         head = generated_header(tpl, profile, arch, comment)

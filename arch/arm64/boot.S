@@ -110,7 +110,8 @@ drop_from_el2:
 	ubfx	x0, x0, #24, #4		/* GIC system register interface */
 	cbz	x0, 1f
 	mrs	x0, S3_4_C12_C9_5	/* ICC_SRE_EL2 */
-	orr	x0, x0, #9		/* Enable, SRE */
+	mov	x1, #9			/* Enable, SRE */
+	orr	x0, x0, x1
 	msr	S3_4_C12_C9_5, x0
 	isb
 1:	mrs	x0, midr_el1

@@ -21,18 +21,18 @@
 #define FDT_MAX_DEPTH 32
 
 enum {
-	FDT_ERR_NOTFOUND = -1,	    /* no such node or property */
-	FDT_ERR_TRUNCATED = -2,	    /* blob larger than the readable buffer */
-	FDT_ERR_BADMAGIC = -3,	    /* not a DTB */
-	FDT_ERR_BADVERSION = -4,    /* version < 16 or last_comp_version > 17 */
-	FDT_ERR_BADLAYOUT = -5,	    /* header block offsets or sizes out of range */
-	FDT_ERR_BADSTRUCTURE = -6,  /* malformed token, name or nesting in the structure block */
-	FDT_ERR_BADNAMEOFF = -7,    /* property name outside the strings block or unterminated */
-	FDT_ERR_TOODEEP = -8,	    /* nodes nested deeper than FDT_MAX_DEPTH */
-	FDT_ERR_BADOFFSET = -9,	    /* node argument is not a node */
-	FDT_ERR_BADPATH = -10,	    /* path does not start with '/' */
-	FDT_ERR_BADCELLS = -11,	    /* #address-cells or #size-cells unusable */
-	FDT_ERR_BADVALUE = -12,	    /* property value has the wrong length */
+	FDT_ERR_NOTFOUND = -1,	   /* no such node or property */
+	FDT_ERR_TRUNCATED = -2,	   /* blob larger than the readable buffer */
+	FDT_ERR_BADMAGIC = -3,	   /* not a DTB */
+	FDT_ERR_BADVERSION = -4,   /* version < 16 or last_comp_version > 17 */
+	FDT_ERR_BADLAYOUT = -5,	   /* header block offsets or sizes out of range */
+	FDT_ERR_BADSTRUCTURE = -6, /* malformed token, name or nesting in the structure block */
+	FDT_ERR_BADNAMEOFF = -7,   /* property name outside the strings block or unterminated */
+	FDT_ERR_TOODEEP = -8,	   /* nodes nested deeper than FDT_MAX_DEPTH */
+	FDT_ERR_BADOFFSET = -9,	   /* node argument is not a node */
+	FDT_ERR_BADPATH = -10,	   /* path does not start with '/' */
+	FDT_ERR_BADCELLS = -11,	   /* #address-cells or #size-cells unusable */
+	FDT_ERR_BADVALUE = -12,	   /* property value has the wrong length */
 };
 
 /* A validated blob; fill it with fdt_init() only. */

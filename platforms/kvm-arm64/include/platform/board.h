@@ -1,0 +1,24 @@
+/* QEMU virt board facts and the platform's internal interfaces. */
+#ifndef PLATFORM_BOARD_H
+#define PLATFORM_BOARD_H
+
+#include <kiln/fdt.h>
+#include <kiln/types.h>
+
+/* Used before the device tree is parsed; the DTB's pl011 node takes over after. */
+#define VIRT_PL011_PA 0x09000000
+
+void pl011_set_base(paddr_t pa);
+
+/* The device tree found at boot (valid after platform_boot_info()). */
+extern struct fdt board_fdt;
+
+void psci_init(const struct fdt *fdt);
+__noreturn void psci_system_off(void);
+uint32_t psci_version(void);
+
+void timer_init(const struct fdt *fdt);
+/* Periodic virtual-timer interrupts taken since timer_init(). */
+unsigned long timer_ticks(void);
+
+#endif

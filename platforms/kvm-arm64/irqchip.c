@@ -1,0 +1,58 @@
+/* GIC front end: pick the driver matching the device tree, dispatch IRQs. */
+#include <kiln/irq.h>
+#include <kiln/panic.h>
+#include <kiln/printk.h>
+#include <platform/irqchip.h>
+
+static const struct {
+	const char *compatible;
+	const struct irqchip_ops *ops;
+} drivers[] = {
+	{"arm,gic-v3", &gicv3_ops},
+	{"arm,cortex-a15-gic", &gicv2_ops},
+	{"arm,gic-400", &gicv2_ops},
+};
+
+static const struct irqchip_ops *chip;
+
+void irqchip_init(const struct fdt *fdt)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++) {
+		int node = fdt_find_compatible(fdt, -1, drivers[i].compatible);
+		if (node < 0)
+			continue;
+		if (drivers[i].ops->init(fdt, node))
+			panic("%s: device tree node for %s is unusable", drivers[i].ops->name,
+			      drivers[i].compatible);
+		chip = drivers[i].ops;
+		printk("irqchip: %s (%s)\n", chip->name, drivers[i].compatible);
+		return;
+	}
+	panic("irqchip: no supported GIC in the device tree");
+}
+
+void irqchip_handle_irq(void)
+{
+	unsigned int iar = chip->ack();
+	unsigned int intid = iar & GIC_INTID_MASK;
+
+	if (intid >= GIC_INTID_SPURIOUS)
+		return;
+	irq_handle(intid);
+	chip->eoi(iar);
+}
+
+void irqchip_enable(unsigned int intid)
+{
+	chip->enable(intid);
+}
+
+void irqchip_send_sgi_self(unsigned int intid)
+{
+	chip->send_sgi_self(intid);
+}
+
+int irqchip_version(void)
+{
+	return chip ? chip->version : 0;
+}

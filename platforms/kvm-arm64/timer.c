@@ -1,0 +1,59 @@
+/* Generic timer: periodic interrupts from the EL1 virtual timer (CNTV). */
+#include <generated/autoconf.h>
+#include <kiln/irq.h>
+#include <kiln/panic.h>
+#include <kiln/platform.h>
+#include <arch/sysreg.h>
+#include <platform/board.h>
+#include <platform/irqchip.h>
+
+#define CNTV_CTL_ENABLE (1u << 0)
+/* /timer "interrupts": secure phys, non-secure phys, virtual, hypervisor; 3 cells each. */
+#define TIMER_IRQ_VIRT 2
+
+static unsigned long ticks;
+static uint64_t reload;
+
+static void timer_irq(unsigned int irq, void *arg)
+{
+	(void)irq;
+	(void)arg;
+	ticks++;
+	write_sysreg(cntv_tval_el0, reload);
+}
+
+static unsigned int virt_timer_intid(const struct fdt *fdt)
+{
+	int node = fdt_find_compatible(fdt, -1, "arm,armv8-timer");
+	const uint8_t *cells;
+	int len;
+
+	if (node < 0)
+		panic("timer: no arm,armv8-timer node in the device tree");
+	cells = fdt_getprop(fdt, node, "interrupts", &len);
+	if (!cells || len < 12 * (TIMER_IRQ_VIRT + 1))
+		panic("timer: /timer interrupts property too short (%d bytes)", len);
+	return GIC_PPI_BASE + fdt32_ld(cells + 12 * TIMER_IRQ_VIRT + 4);
+}
+
+void timer_init(const struct fdt *fdt)
+{
+	unsigned int intid = virt_timer_intid(fdt);
+
+	reload = platform_cycles_per_sec() / CONFIG_ARM64_TIMER_HZ;
+	irq_register(intid, timer_irq, NULL);
+	irqchip_enable(intid);
+	write_sysreg(cntv_tval_el0, reload);
+	write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
+	isb();
+}
+
+unsigned long timer_ticks(void)
+{
+	return ticks;
+}
+
+uint64_t platform_cycles_per_sec(void)
+{
+	return read_sysreg(cntfrq_el0);
+}

@@ -1,0 +1,85 @@
+"""Fixtures of the host test suite.
+
+`builds` configures and builds each (profile, arch, --set overrides) once per session, in a
+pytest temporary directory, and hands the same build to every test that asks for it.
+"""
+
+import pytest
+
+import kiln_harness as kh
+
+
+class Build:
+    """One configured (and, on demand, built) build directory."""
+
+    def __init__(self, path, profile, arch, sets):
+        self.path = path
+        self.profile = profile
+        self.arch = arch
+        self.sets = tuple(sets)
+        self.configure_proc = None
+        self.build_proc = None
+
+    @property
+    def kernel(self):
+        return self.path / "kernel.elf"
+
+    def config(self):
+        return kh.read_config(self.path)
+
+    def __repr__(self):
+        return "Build(%s, %s, %s)" % (self.profile, self.arch, " ".join(self.sets))
+
+
+class Builds:
+    """Session cache of build directories; failures are cached too, and reported to every
+    test that needs the build."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.cache = {}
+
+    def _get(self, profile, arch, sets):
+        key = (profile, arch, tuple(sets))
+        if key not in self.cache:
+            name = "%s-%s%s" % (profile, arch, "-custom" if sets else "")
+            b = Build(self.factory.mktemp(name), profile, arch, sets)
+            b.configure_proc = kh.configure_build_dir(b.path, profile, arch, sets)
+            self.cache[key] = b
+        return self.cache[key]
+
+    def configured(self, profile, arch, sets=()):
+        b = self._get(profile, arch, sets)
+        if b.configure_proc.returncode != 0:
+            pytest.fail("configure failed for %r:\n%s" % (b, kh.describe(b.configure_proc)))
+        return b
+
+    def built(self, profile, arch, sets=()):
+        b = self.configured(profile, arch, sets)
+        if b.build_proc is None:
+            b.build_proc = kh.ninja(b.path)
+        if b.build_proc.returncode != 0 or not b.kernel.is_file():
+            pytest.fail("build failed for %r:\n%s" % (b, kh.describe(b.build_proc)))
+        return b
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory):
+    return Builds(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def boots():
+    """Session cache of `ninja test` runs: {(profile, arch, sets): CompletedProcess}."""
+    return {}
+
+
+@pytest.fixture
+def configured_dir(tmp_path):
+    """A freshly configured build directory (default profile and arch): something for a
+    failing configure run to damage."""
+    path = tmp_path / "build"
+    proc = kh.configure_build_dir(path, kh.DEFAULT_PROFILE, kh.DEFAULT_ARCH)
+    if proc.returncode != 0:
+        pytest.fail("could not configure the directory to protect:\n" + kh.describe(proc))
+    return path

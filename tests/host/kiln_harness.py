@@ -1,0 +1,324 @@
+"""Shared helpers of the host test suite: tree discovery, running the configurator, ninja and
+QEMU, and parsing what they print (KTAP, kbench lines, generated files).
+
+Imported by the test modules and by conftest.py; holds no pytest fixtures itself.
+"""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIGURE = ROOT / "configure.py"
+QEMU_RUN = ROOT / "scripts" / "qemu-run.py"
+GEN_OFFSETS = ROOT / "scripts" / "gen-offsets.py"
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+# Timeouts (seconds) for every kind of child process. The QEMU runner kills a hung guest
+# after CONFIG_QEMU_TIMEOUT_SECONDS (120 by default); the boot timeout leaves room for that.
+CONFIGURE_TIMEOUT = 120
+BUILD_TIMEOUT = 600
+BOOT_TIMEOUT = 300
+TOOL_TIMEOUT = 120
+
+
+# ---------------------------------------------------------------------------
+# Tree discovery: the test matrix grows with the tree.
+
+def arches():
+    """Every folder arch/*/ that holds a defconfig."""
+    base = ROOT / "arch"
+    return sorted(d.name for d in base.iterdir() if (d / "defconfig").is_file())
+
+
+def profiles():
+    """profiles/*.config except base.config."""
+    return sorted(p.stem for p in (ROOT / "profiles").glob("*.config") if p.name != "base.config")
+
+
+def profile_description(name):
+    """What follows 'name:' on the first comment line of profiles/name.config."""
+    first = (ROOT / "profiles" / (name + ".config")).read_text().splitlines()[0]
+    m = re.match(r"#\s*%s:\s*(.*)$" % re.escape(name), first)
+    return m.group(1).strip() if m else None
+
+
+def components():
+    """{component: [variant, ...]}: the folders components/C/V/ that hold a Kconfig."""
+    base = ROOT / "components"
+    return {c.name: sorted(v.name for v in c.iterdir() if (v / "Kconfig").is_file())
+            for c in sorted(base.iterdir()) if c.is_dir()}
+
+
+ARCHES = arches()
+PROFILES = profiles()
+
+
+def pick(preferred, available):
+    """preferred if the tree has it, else the first available one (for one-off checks)."""
+    return preferred if preferred in available else available[0]
+
+
+DEFAULT_ARCH = pick("x86_64", ARCHES) if ARCHES else None
+DEFAULT_PROFILE = pick("tiny", PROFILES) if PROFILES else None
+
+
+# ---------------------------------------------------------------------------
+# Processes
+
+def clean_env(**overrides):
+    """The environment children run in: no re-exec guard, no cross prefix from the caller.
+
+    A value of None removes the variable."""
+    env = dict(os.environ)
+    for var in ("KILN_REEXEC", "CROSS_COMPILE", "KCONFIG_CONFIG", "srctree"):
+        env.pop(var, None)
+    env["LC_ALL"] = "C.UTF-8"
+    for k, v in overrides.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    return env
+
+
+def run(cmd, timeout, cwd=None, env=None, stdin=subprocess.DEVNULL):
+    """Run cmd, capturing stdout and stderr as text; never raises on a non-zero status."""
+    return subprocess.run([str(c) for c in cmd], cwd=cwd, env=env if env is not None else clean_env(),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin,
+                          text=True, errors="replace", timeout=timeout)
+
+
+def describe(proc):
+    """A failure message showing what a process did."""
+    return "command: %s\nexit status: %s\n--- stdout ---\n%s\n--- stderr ---\n%s" % (
+        " ".join(shlex.quote(str(a)) for a in proc.args), proc.returncode,
+        proc.stdout[-20000:], proc.stderr[-20000:])
+
+
+def configure(*args, python=None, root=ROOT, env=None, timeout=CONFIGURE_TIMEOUT):
+    """configure.py ARGS, run with `python` (default: the interpreter running pytest)."""
+    cmd = [python or sys.executable, Path(root) / "configure.py"] + [str(a) for a in args]
+    return run(cmd, timeout, cwd=root, env=env)
+
+
+def configure_build_dir(builddir, profile, arch, sets=(), extra=(), **kw):
+    args = ["--profile", profile, "--arch", arch, "-o", builddir]
+    for s in sets:
+        args += ["--set", s]
+    return configure(*(args + list(extra)), **kw)
+
+
+def ninja(builddir, *targets, timeout=BUILD_TIMEOUT, env=None):
+    return run(["ninja", "-C", builddir] + list(targets), timeout, env=env)
+
+
+def qemu_run(arch, kernel, mode, append=(), timeout=BOOT_TIMEOUT, extra=()):
+    """scripts/qemu-run.py directly (what the crash scenarios use)."""
+    cmd = [sys.executable, QEMU_RUN, "--arch", arch, "--kernel", kernel, "--mode", mode]
+    for a in append:
+        cmd += ["--append", a]
+    return run(cmd + list(extra), timeout)
+
+
+# ---------------------------------------------------------------------------
+# Build directories
+
+def snapshot(path):
+    """{relative path: (bytes, mtime_ns)} of every file under path; None if path is absent."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(path):
+        for d in dirnames:
+            full = Path(dirpath) / d
+            out[str(full.relative_to(path)) + "/"] = (b"<dir>", None)
+        for n in filenames:
+            full = Path(dirpath) / n
+            out[str(full.relative_to(path))] = (full.read_bytes(), full.stat().st_mtime_ns)
+    return out
+
+
+def snapshot_diff(before, after):
+    """Human-readable list of what changed between two snapshots."""
+    if before is None or after is None:
+        return ["directory %s" % ("created" if before is None else "removed")]
+    changes = []
+    for rel in sorted(set(before) | set(after)):
+        if rel not in after:
+            changes.append("removed " + rel)
+        elif rel not in before:
+            changes.append("added " + rel)
+        elif before[rel][0] != after[rel][0]:
+            changes.append("content changed " + rel)
+        elif before[rel][1] != after[rel][1]:
+            changes.append("mtime changed " + rel)
+    return changes
+
+
+def read_config(builddir):
+    """{CONFIG_NAME: value} of DIR/.config; 'n' for '# CONFIG_X is not set'."""
+    out = {}
+    for line in (Path(builddir) / ".config").read_text().splitlines():
+        m = re.match(r"^(CONFIG_\w+)=(.*)$", line)
+        if m:
+            out[m.group(1)] = m.group(2).strip('"')
+            continue
+        m = re.match(r"^# (CONFIG_\w+) is not set$", line)
+        if m:
+            out[m.group(1)] = "n"
+    return out
+
+
+def selected_variants(builddir):
+    """{component: variant} as .config selects them (CONFIG_<COMPONENT>_<VARIANT>=y)."""
+    cfg = read_config(builddir)
+    out = {}
+    for comp, variants in components().items():
+        for v in variants:
+            sym = "CONFIG_" + (comp + "_" + v).upper().replace("-", "_")
+            if cfg.get(sym) == "y":
+                out[comp] = v
+    return out
+
+
+def compiled_sources(builddir):
+    """Absolute paths of the C and assembly files build.ninja compiles from the tree."""
+    text = (Path(builddir) / "build.ninja").read_text()
+    root = re.search(r"^root = (.*)$", text, re.M).group(1).strip()
+    out = []
+    for m in re.finditer(r"^build obj/\S+\.o: (?:cc|as) \$root/(\S+)", text, re.M):
+        out.append(Path(root) / m.group(1))
+    return out
+
+
+def macro_names(paths, macro):
+    """Names declared with MACRO(name...) at the start of a line in the given sources."""
+    names = []
+    pattern = re.compile(r"^%s\((\w+)" % re.escape(macro), re.M)
+    for p in paths:
+        names += pattern.findall(Path(p).read_text(errors="replace"))
+    return names
+
+
+def generated_files(builddir):
+    """Relative paths of every file in a configured (not built) directory."""
+    return sorted(k for k in snapshot(builddir) if not k.endswith("/"))
+
+
+# ---------------------------------------------------------------------------
+# KTAP
+
+class Ktap:
+    """Top-level KTAP version 1 output: plan, results, diagnostics."""
+
+    def __init__(self, text):
+        self.lines = text.splitlines()
+        self.version_seen = False
+        self.plan = None
+        self.results = []  # (ok, number, name, line)
+        self.diagnostics = []
+        started = False
+        for line in self.lines:
+            if line.strip() == "KTAP version 1":
+                if started:
+                    raise ValueError("two KTAP headers in one output")
+                started = self.version_seen = True
+                continue
+            if not started:
+                continue
+            m = re.match(r"^1\.\.(\d+)$", line)
+            if m and self.plan is None:
+                self.plan = int(m.group(1))
+                continue
+            m = re.match(r"^(ok|not ok) (\d+) (\S+)(?:\s+#.*)?$", line)
+            if m:
+                self.results.append((m.group(1) == "ok", int(m.group(2)), m.group(3), line))
+                continue
+            if line.lstrip().startswith("#"):
+                self.diagnostics.append(line)
+
+    @property
+    def names(self):
+        return [r[2] for r in self.results]
+
+    def failed(self):
+        return [r for r in self.results if not r[0]]
+
+    def diagnostics_before(self, name):
+        """The diagnostic lines printed since the previous result, up to test `name`'s result."""
+        block = []
+        for line in self.lines:
+            m = re.match(r"^(ok|not ok) \d+ (\S+)", line)
+            if m:
+                if m.group(2) == name:
+                    return block
+                block = []
+            elif line.lstrip().startswith("#"):
+                block.append(line)
+        return None
+
+
+def assert_ktap_all_ok(ktap, output):
+    """The common KTAP checks: header, plan matches the results, numbered 1..N, all ok."""
+    assert ktap.version_seen, "no 'KTAP version 1' line in:\n" + output
+    assert ktap.plan is not None, "no KTAP plan line '1..N' in:\n" + output
+    assert ktap.plan == len(ktap.results), (
+        "plan says %d tests, %d results printed:\n%s" % (ktap.plan, len(ktap.results), output))
+    assert [r[1] for r in ktap.results] == list(range(1, ktap.plan + 1)), (
+        "results are not numbered 1..N:\n" + output)
+    assert not ktap.failed(), "failing tests: %s\n%s" % (
+        ", ".join(r[2] for r in ktap.failed()), output)
+
+
+# ---------------------------------------------------------------------------
+# kbench
+
+KBENCH_LINE = re.compile(r"^\s*kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([\d.]+) "
+                         r"median=([\d.]+) unit=(insn|ns)\s*$")
+
+
+def parse_kbench(text):
+    """[(name, batches, ops, min, median, unit)] of every kbench result line."""
+    out = []
+    for line in text.splitlines():
+        m = KBENCH_LINE.match(line)
+        if m:
+            out.append((m.group(1), int(m.group(2)), int(m.group(3)), float(m.group(4)),
+                        float(m.group(5)), m.group(6)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Copies of the tree, for error paths that need a modified source tree
+
+def copy_tree(dest):
+    """Copy the source tree (without build/, .git and caches) to dest; returns dest."""
+    shutil.copytree(ROOT, dest, symlinks=True,
+                    ignore=shutil.ignore_patterns("build", ".git", "__pycache__", ".pytest_cache",
+                                                  "compile_commands.json"))
+    return Path(dest)
+
+
+# ---------------------------------------------------------------------------
+# Toolchain knowledge keyed by arch: arches not listed here are skipped by the tests using it.
+
+HOST_IS_X86_64 = os.uname().machine == "x86_64"
+
+ARCH_TOOL_PREFIX = {"x86_64": "" if HOST_IS_X86_64 else "x86_64-linux-gnu-",
+                    "arm64": "aarch64-linux-gnu-"}
+ARCH_GCC_PACKAGE = {"x86_64": "gcc", "arm64": "gcc-aarch64-linux-gnu"}
+ARCH_QEMU = {"x86_64": ("qemu-system-x86_64", "qemu-system-x86"),
+             "arm64": ("qemu-system-aarch64", "qemu-system-arm")}
+
+
+def arch_gcc(arch):
+    """The C compiler the build uses for arch, or None when the tests do not know the arch."""
+    if arch not in ARCH_TOOL_PREFIX:
+        return None
+    return ARCH_TOOL_PREFIX[arch] + "gcc"
