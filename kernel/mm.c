@@ -40,22 +40,42 @@ void *mmu_map_mmio(paddr_t pa, size_t size)
 	return phys_to_virt(pa);
 }
 
+static void map_linear(paddr_t start, paddr_t end)
+{
+	if (start < end)
+		pgtable_map(kernel_pgtable, (uintptr_t)phys_to_virt(start), start, end - start,
+			    PROT_READ | PROT_WRITE, PGTABLE_LARGE);
+}
+
+/*
+ * RAM goes into the direct/linear map. Where the image itself lives inside
+ * that map (arm64), its pages were mapped with their own permissions and
+ * its guard page must stay a hole, so the image is cut out of the range.
+ */
+static void map_ram(const struct mem_range *r)
+{
+	paddr_t start = ALIGN_DOWN(r->start, PAGE_SIZE), end = ALIGN_UP(r->end, PAGE_SIZE);
+	paddr_t image_start = virt_to_phys(_text_start), image_end = virt_to_phys(_kernel_end);
+
+	if (phys_to_virt(image_start) != _text_start || end <= image_start || start >= image_end) {
+		map_linear(start, end);
+		return;
+	}
+	map_linear(start, image_start);
+	map_linear(image_end, end);
+}
+
 void mm_init(const struct boot_info *bi)
 {
 	kernel_pgtable = pgtable_alloc_root();
 
-	/* The image first, in 4 KiB pages: on arm64 it lies inside the linear map of RAM. */
 	map_image_part(_text_start, _text_end, PROT_READ | PROT_EXEC);
 	map_image_part(_rodata_start, _rodata_end, PROT_READ);
 	map_image_part(_data_start, boot_stack_guard, PROT_READ | PROT_WRITE);
 	map_image_part(boot_stack_guard + PAGE_SIZE, _kernel_end, PROT_READ | PROT_WRITE);
 
-	for (size_t i = 0; i < bi->nram; i++) {
-		paddr_t start = ALIGN_DOWN(bi->ram[i].start, PGTABLE_LARGE_SIZE);
-		paddr_t end = ALIGN_UP(bi->ram[i].end, PGTABLE_LARGE_SIZE);
-		pgtable_map(kernel_pgtable, (uintptr_t)phys_to_virt(start), start, end - start,
-			    PROT_READ | PROT_WRITE, PGTABLE_LARGE | PGTABLE_KEEP);
-	}
+	for (size_t i = 0; i < bi->nram; i++)
+		map_ram(&bi->ram[i]);
 	for (size_t i = 0; i < nr_early_mmio; i++)
 		map_mmio(&early_mmio[i]);
 

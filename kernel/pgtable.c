@@ -68,12 +68,9 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 			step = PGTABLE_LARGE_SIZE;
 		} else {
 			e = entry_at(root, va, 0);
-			if (!e && !(flags & PGTABLE_KEEP))
+			if (!e)
 				panic("pgtable: %p is inside a large mapping", (void *)va);
-			if (!e) /* kept: skip the rest of the large mapping */
-				step = PGTABLE_LARGE_SIZE - (va & (PGTABLE_LARGE_SIZE - 1));
-			else if (!pte_valid(*e) || !(flags & PGTABLE_KEEP))
-				*e = pte_leaf(pa, 0, prot);
+			*e = pte_leaf(pa, 0, prot);
 		}
 		va += step;
 		pa += step;

@@ -31,7 +31,10 @@ def qemu_command(args, append, icount=False, gdb=False):
         cmd += ["-cpu", "max,-arch-capabilities" if args.kvm else args.cpu or "max"]
     else:
         machine = "virt" + (",gic-version=%s" % args.gic if args.gic else "")
+        machine += ",virtualization=on" if args.el2 else ""
         cmd += ["-M", machine, "-cpu", args.cpu or "cortex-a72", "-semihosting"]
+    if args.dtb:
+        cmd += ["-dtb", args.dtb]
     if args.smp:
         cmd += ["-smp", str(args.smp)]
     cmd += ["-enable-kvm"] if args.kvm else ["-accel", "tcg"]
@@ -149,6 +152,8 @@ def main():
     p.add_argument("--kvm", action="store_true")
     p.add_argument("--cpu", help="QEMU -cpu model")
     p.add_argument("--gic", choices=["2", "3"], help="arm64 GIC version")
+    p.add_argument("--el2", action="store_true", help="arm64: enter the kernel at EL2")
+    p.add_argument("--dtb", help="arm64: boot with this device tree instead of QEMU's")
     p.add_argument("--smp", type=int)
     p.add_argument("--append", action="append", default=[], help="extra kernel command-line word")
     p.add_argument("--qemu-arg", action="append", help="extra QEMU argument")

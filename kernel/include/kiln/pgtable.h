@@ -16,8 +16,6 @@
 
 /* Map with 2 MiB entries where alignment allows. */
 #define PGTABLE_LARGE 0x1
-/* Leave existing leaf entries alone (fill around an earlier, finer mapping). */
-#define PGTABLE_KEEP  0x2
 
 #define PGTABLE_LEVELS 4
 #define PGTABLE_LARGE_SIZE (1ul << 21)

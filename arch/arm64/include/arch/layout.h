@@ -9,10 +9,11 @@
 #define LINEAR_MAP_BASE 0xffff000000000000
 /*
  * QEMU -M virt places the DTB at the start of RAM (0x40000000) only when it
- * fits below the ELF image; it is 1 MiB, so load the image 2 MiB in.
+ * fits below the ELF image. Its own tree is 1 MiB; a -dtb file is loaded
+ * with (size + 10000) * 2 bytes of room, so leave 4 MiB.
  */
 #define RAM_BASE_VIRT  0x40000000
-#define KERNEL_LOAD_PA 0x40200000
+#define KERNEL_LOAD_PA 0x40400000
 #define KERNEL_VMA     (LINEAR_MAP_BASE + KERNEL_LOAD_PA)
 
 #define PAGE_SHIFT 12

@@ -1,0 +1,211 @@
+/* arm64 exception entry: ESR class, ELR, FAR, registers, GIC and timer interrupts. */
+#include <generated/offsets.h>
+#include <kiln/cpu.h>
+#include <kiln/extable.h>
+#include <kiln/irq.h>
+#include <kiln/ktest.h>
+#include <kiln/platform.h>
+#include <kiln/string.h>
+#include <arch/cpu.h>
+#include <arch/esr.h>
+#include <arch/trap_frame.h>
+#include <platform/board.h>
+#include <platform/irqchip.h>
+
+#define TEST_SGI 1
+
+extern char boot_stack_guard[];
+void trap_regs_roundtrip(uint64_t out[31]);
+
+static struct trap_record *last_fixup(void)
+{
+	struct trap_record *r = &this_cpu()->last_fixup;
+
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static uintptr_t label_of_brk(void)
+{
+	uintptr_t pc;
+
+	asm volatile("adr %0, 1f\n1: brk #0x123\n2:\n\t" EXTABLE_ENTRY("1b", "2b") : "=r"(pc));
+	return pc;
+}
+
+KTEST(arm64_brk_recovers)
+{
+	struct trap_record *r = last_fixup();
+	uintptr_t pc = label_of_brk();
+
+	KEXPECT_EQ(r->vector, ESR_EC_BRK64);
+	/* BRK reports the address of the brk itself and its immediate in the ISS. */
+	KEXPECT_EQ(r->pc, pc);
+	KEXPECT_EQ(ESR_ISS(r->error) & 0xffff, 0x123);
+	KEXPECT_EQ(r->depth, 1);
+	KEXPECT_EQ(this_cpu()->trap_depth, 0);
+}
+
+KTEST(arm64_undefined_instruction_recovers)
+{
+	struct trap_record *r = last_fixup();
+	uintptr_t pc;
+
+	asm volatile("adr %0, 1f\n1: udf #7\n2:\n\t" EXTABLE_ENTRY("1b", "2b") : "=r"(pc));
+	KEXPECT_EQ(r->vector, ESR_EC_UNKNOWN);
+	KEXPECT_EQ(r->pc, pc);
+}
+
+static bool probe_read(uintptr_t addr)
+{
+	uint64_t val;
+	int ok = 1;
+
+	asm volatile("1: ldr %0, [%2]\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "b 4f\n3: mov %w1, #0\n4:"
+		     : "=&r"(val), "+r"(ok)
+		     : "r"(addr)
+		     : "memory");
+	return ok;
+}
+
+static bool probe_write(uintptr_t addr, uint8_t val)
+{
+	int ok = 1;
+
+	asm volatile("1: strb %w2, [%1]\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "b 4f\n3: mov %w0, #0\n4:"
+		     : "+r"(ok)
+		     : "r"(addr), "r"(val)
+		     : "memory");
+	return ok;
+}
+
+KTEST(arm64_null_read_translation_fault)
+{
+	struct trap_record *r = last_fixup();
+
+	KEXPECT_FALSE(probe_read(0x18));
+	KEXPECT_EQ(r->vector, ESR_EC_DABT_CUR);
+	KEXPECT_EQ(r->fault_addr, 0x18);
+	KEXPECT_EQ(ESR_ABT_FSC(r->error) & ~3u, FSC_TRANSLATION_L(0));
+	KEXPECT_EQ(r->error & ESR_ABT_WNR, 0);
+}
+
+KTEST(arm64_kernel_text_is_read_only)
+{
+	struct trap_record *r = last_fixup();
+	uintptr_t target = (uintptr_t)&probe_write;
+
+	KEXPECT_FALSE(probe_write(target, 0));
+	KEXPECT_EQ(r->vector, ESR_EC_DABT_CUR);
+	KEXPECT_EQ(r->fault_addr, target);
+	KEXPECT_EQ(ESR_ABT_FSC(r->error) & ~3u, FSC_PERMISSION_L(0));
+	KEXPECT_EQ(r->error & ESR_ABT_WNR, ESR_ABT_WNR);
+}
+
+/* A `ret` in writable data: fetching it must fault. */
+static uint32_t data_ret[4] = {0xd65f03c0};
+void nx_resume(void);
+asm(".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad data_ret, nx_resume\n\t.popsection\n"
+    "\t.text\nnx_resume: ret\n");
+
+KTEST(arm64_data_is_not_executable)
+{
+	struct trap_record *r = last_fixup();
+
+	((void (*)(void))(uintptr_t)data_ret)();
+	KEXPECT_EQ(r->vector, ESR_EC_IABT_CUR);
+	KEXPECT_EQ(r->pc, (uintptr_t)data_ret);
+	KEXPECT_EQ(r->fault_addr, (uintptr_t)data_ret);
+}
+
+KTEST(arm64_boot_stack_guard_is_unmapped)
+{
+	struct trap_record *r = last_fixup();
+
+	KEXPECT_FALSE(probe_read((uintptr_t)boot_stack_guard + 16));
+	KEXPECT_EQ(r->fault_addr, (uintptr_t)boot_stack_guard + 16);
+	KEXPECT_EQ(ESR_ABT_FSC(r->error) & ~3u, FSC_TRANSLATION_L(0));
+}
+
+KTEST(arm64_unaligned_exclusive_is_alignment_fault)
+{
+	static uint64_t words[2];
+	struct trap_record *r = last_fixup();
+	uintptr_t addr = (uintptr_t)words + 1;
+	uint64_t val;
+
+	/* Exclusives need natural alignment even where ordinary loads do not. */
+	asm volatile("1: ldxr %0, [%1]\n2:\n\t" EXTABLE_ENTRY("1b", "2b") : "=&r"(val) : "r"(addr));
+	KEXPECT_EQ(r->vector, ESR_EC_DABT_CUR);
+	KEXPECT_EQ(r->fault_addr, addr);
+	KEXPECT_EQ(ESR_ABT_FSC(r->error), FSC_ALIGNMENT);
+}
+
+KTEST(arm64_trap_preserves_all_registers)
+{
+	uint64_t regs[31];
+
+	trap_regs_roundtrip(regs);
+	for (unsigned int n = 0; n < 31; n++)
+		KEXPECT_EQ(regs[n], ((0x1000ull + n) << 48) | (0x100 * n + n));
+}
+
+KTEST(arm64_runs_at_el1)
+{
+	KEXPECT_EQ((read_sysreg(CurrentEL) >> 2) & 3, 1);
+}
+
+static unsigned int sgi_hits, sgi_depth;
+
+static void count_sgi(unsigned int irq, void *arg)
+{
+	(void)arg;
+	sgi_hits += irq == TEST_SGI;
+	sgi_depth = this_cpu()->trap_depth;
+}
+
+KTEST(arm64_sgi_reaches_handler)
+{
+	sgi_hits = 0;
+	irq_register(TEST_SGI, count_sgi, NULL);
+	irqchip_enable(TEST_SGI);
+	irqchip_send_sgi_self(TEST_SGI);
+	KEXPECT_EQ(sgi_hits, 0); /* interrupts are still masked */
+	arch_irq_enable();
+	for (int i = 0; i < 1000 && !sgi_hits; i++)
+		arch_cpu_relax();
+	arch_irq_disable();
+	irq_unregister(TEST_SGI);
+	KEXPECT_EQ(sgi_hits, 1);
+	KEXPECT_EQ(sgi_depth, 1);
+	KEXPECT_TRUE(irqchip_version() == 2 || irqchip_version() == 3);
+}
+
+KTEST(arm64_timer_ticks_while_busy)
+{
+	uint64_t hz = platform_cycles_per_sec();
+	uint64_t end = arch_cycles() + hz / 10;
+	unsigned long before = timer_ticks(), ticks;
+
+	arch_irq_enable();
+	while (arch_cycles() < end)
+		arch_cpu_relax();
+	arch_irq_disable();
+	ticks = timer_ticks() - before;
+	/* 100 ms at CONFIG_ARM64_TIMER_HZ, give or take a tick at each end. */
+	KEXPECT_GE(ticks, CONFIG_ARM64_TIMER_HZ / 10 - 1);
+	KEXPECT_LE(ticks, CONFIG_ARM64_TIMER_HZ / 10 + 1);
+}
+
+KTEST(arm64_offsets_match_c_layout)
+{
+	KEXPECT_EQ(TF_X0, offsetof(struct trap_frame, x[0]));
+	KEXPECT_EQ(TF_X30, offsetof(struct trap_frame, x[30]));
+	KEXPECT_EQ(TF_SP, offsetof(struct trap_frame, sp));
+	KEXPECT_EQ(TF_ELR, offsetof(struct trap_frame, elr));
+	KEXPECT_EQ(TF_KIND, offsetof(struct trap_frame, kind));
+	KEXPECT_EQ(TF_SIZE, sizeof(struct trap_frame));
+	KEXPECT_EQ(CPU_SELF, offsetof(struct cpu, self));
+	KEXPECT_EQ(CPU_TRAP_DEPTH, offsetof(struct cpu, trap_depth));
+	KEXPECT_EQ(CPU_SIZE, sizeof(struct cpu));
+}
