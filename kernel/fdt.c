@@ -41,19 +41,19 @@ struct token {
 };
 
 static const char *const errors[] = {
-    [0] = "success",
-    [-FDT_ERR_NOTFOUND] = "not found",
-    [-FDT_ERR_TRUNCATED] = "truncated",
-    [-FDT_ERR_BADMAGIC] = "bad magic",
-    [-FDT_ERR_BADVERSION] = "unsupported version",
-    [-FDT_ERR_BADLAYOUT] = "bad block layout",
-    [-FDT_ERR_BADSTRUCTURE] = "bad structure block",
-    [-FDT_ERR_BADNAMEOFF] = "bad property name offset",
-    [-FDT_ERR_TOODEEP] = "nodes nested too deep",
-    [-FDT_ERR_BADOFFSET] = "bad node offset",
-    [-FDT_ERR_BADPATH] = "bad path",
-    [-FDT_ERR_BADCELLS] = "bad #address-cells or #size-cells",
-    [-FDT_ERR_BADVALUE] = "bad property value",
+	[0] = "success",
+	[-FDT_ERR_NOTFOUND] = "not found",
+	[-FDT_ERR_TRUNCATED] = "truncated",
+	[-FDT_ERR_BADMAGIC] = "bad magic",
+	[-FDT_ERR_BADVERSION] = "unsupported version",
+	[-FDT_ERR_BADLAYOUT] = "bad block layout",
+	[-FDT_ERR_BADSTRUCTURE] = "bad structure block",
+	[-FDT_ERR_BADNAMEOFF] = "bad property name offset",
+	[-FDT_ERR_TOODEEP] = "nodes nested too deep",
+	[-FDT_ERR_BADOFFSET] = "bad node offset",
+	[-FDT_ERR_BADPATH] = "bad path",
+	[-FDT_ERR_BADCELLS] = "bad #address-cells or #size-cells",
+	[-FDT_ERR_BADVALUE] = "bad property value",
 };
 
 const char *fdt_strerror(int err)

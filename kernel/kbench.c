@@ -50,7 +50,8 @@ void kbench_run_all(const char *filter, bool unit_insn)
 		printk("kbench: unit=insn: guest instructions per operation (QEMU -icount shift=0, "
 		       "where the cycle counter advances once per instruction)\n");
 	else
-		printk("kbench: unit=ns: nanoseconds per operation, cycle counter calibrated at %lu "
+		printk("kbench: unit=ns: nanoseconds per operation, cycle counter calibrated at "
+		       "%lu "
 		       "Hz (under TCG this is host time)\n",
 		       (unsigned long)hz);
 	for (const struct kbench_case *b = __kbench_cases_start; b < __kbench_cases_end; b++)

@@ -42,7 +42,8 @@ static bool run_tests(const char *cmdline)
 
 	cmdline_get(cmdline, "kiln.test", filter, sizeof(filter));
 	failed = ktest_run_all(filter);
-	printk("# kiln: boot-to-tests-done %lu cycles\n", (unsigned long)(arch_cycles() - boot_tsc));
+	printk("# kiln: boot-to-tests-done %lu cycles\n",
+	       (unsigned long)(arch_cycles() - boot_tsc));
 	return failed == 0;
 }
 

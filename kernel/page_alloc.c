@@ -162,8 +162,8 @@ void page_alloc_init(const struct mem_range *ram, size_t nram, const struct mem_
 	set_remove(&set, (struct mem_range){0, PAGE_SIZE});
 	for (size_t i = 0; i < nreserved; i++) {
 		struct mem_range r = {
-		    ALIGN_DOWN(reserved[i].start, PAGE_SIZE),
-		    ALIGN_UP(reserved[i].end, PAGE_SIZE),
+			ALIGN_DOWN(reserved[i].start, PAGE_SIZE),
+			ALIGN_UP(reserved[i].end, PAGE_SIZE),
 		};
 
 		set_remove(&set, r);

@@ -14,8 +14,9 @@ STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
 
 static const char *const kind_names[] = {
-	"EL1t sync", "EL1t IRQ", "EL1t FIQ", "EL1t SError",	    "EL1h sync",     "EL1h IRQ",
-	"EL1h FIQ",  "EL1h SError", "EL0 sync",  "EL0 IRQ",	    "EL0 FIQ",	     "EL0 SError",
+	"EL1t sync",	      "EL1t IRQ",	   "EL1t FIQ",		"EL1t SError",
+	"EL1h sync",	      "EL1h IRQ",	   "EL1h FIQ",		"EL1h SError",
+	"EL0 sync",	      "EL0 IRQ",	   "EL0 FIQ",		"EL0 SError",
 	"EL0 (AArch32) sync", "EL0 (AArch32) IRQ", "EL0 (AArch32) FIQ", "EL0 (AArch32) SError",
 };
 
@@ -79,8 +80,7 @@ static void record(struct trap_record *r, const struct trap_frame *tf, const str
 	r->vector = ec;
 	r->error = tf->esr;
 	r->pc = tf->elr;
-	r->fault_addr = ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR ||
-					ec == ESR_EC_PC_ALIGN
+	r->fault_addr = ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR || ec == ESR_EC_PC_ALIGN
 				? tf->far
 				: 0;
 	r->frame = (uintptr_t)tf;

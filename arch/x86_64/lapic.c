@@ -4,9 +4,9 @@
 #include <kiln/mm.h>
 #include <arch/mmu.h>
 
-#define MSR_APIC_BASE        0x1b
+#define MSR_APIC_BASE	     0x1b
 #define APIC_BASE_ENABLE     (1u << 11)
-#define SVR_ENABLE           (1u << 8)
+#define SVR_ENABLE	     (1u << 8)
 #define ICR_DELIVERY_NMI     (4u << 8)
 #define ICR_DELIVERY_PENDING (1u << 12)
 #define ICR_SHORTHAND_SELF   (1u << 18)

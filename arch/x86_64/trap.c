@@ -60,8 +60,9 @@ const char *exception_name(unsigned int vector)
 
 static void dump_page_fault_error(uint64_t err)
 {
-	printk(" (%s, %s, %s%s)", err & 1 ? "protection" : "not-present", err & 2 ? "write" : "read",
-	       err & 4 ? "user" : "kernel", err & 16 ? ", instruction fetch" : "");
+	printk(" (%s, %s, %s%s)", err & 1 ? "protection" : "not-present",
+	       err & 2 ? "write" : "read", err & 4 ? "user" : "kernel",
+	       err & 16 ? ", instruction fetch" : "");
 }
 
 static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)

@@ -8,9 +8,9 @@
 #include <arch/cpu.h>
 #include <platform/board.h>
 
-#define SYS_EXIT                 0x18
-#define ADP_STOPPED_APP_EXIT     0x20026
-#define EXIT_STATUS_FAIL         1
+#define SYS_EXIT	     0x18
+#define ADP_STOPPED_APP_EXIT 0x20026
+#define EXIT_STATUS_FAIL     1
 
 /* Without -semihosting, hlt #0xf000 is undefined: the fixup makes it a no-op. */
 static void semihosting_exit(uint64_t status)

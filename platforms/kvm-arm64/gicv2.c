@@ -3,17 +3,16 @@
 #include <kiln/panic.h>
 #include <platform/irqchip.h>
 
-#define GICD_CTLR       0x000
-#define GICD_ISENABLER  0x100
+#define GICD_CTLR	0x000
+#define GICD_ISENABLER	0x100
 #define GICD_IPRIORITYR 0x400
-#define GICD_SGIR       0xf00
-#define GICD_SGIR_SELF  (2u << 24)
+#define GICD_SGIR	0xf00
+#define GICD_SGIR_SELF	(2u << 24)
 
 #define GICC_CTLR 0x00
 #define GICC_PMR  0x04
 #define GICC_IAR  0x0c
 #define GICC_EOIR 0x10
-
 
 static volatile uint8_t *gicd, *gicc;
 
@@ -31,7 +30,8 @@ static int gicv2_init(const struct fdt *fdt, int node)
 {
 	uint64_t dist, dist_size, cpu, cpu_size;
 
-	if (fdt_get_reg(fdt, node, 0, &dist, &dist_size) || fdt_get_reg(fdt, node, 1, &cpu, &cpu_size))
+	if (fdt_get_reg(fdt, node, 0, &dist, &dist_size) ||
+	    fdt_get_reg(fdt, node, 1, &cpu, &cpu_size))
 		return -1;
 	gicd = mmu_map_mmio(dist, dist_size);
 	gicc = mmu_map_mmio(cpu, cpu_size);

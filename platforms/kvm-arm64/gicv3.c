@@ -5,30 +5,30 @@
 #include <arch/sysreg.h>
 #include <platform/irqchip.h>
 
-#define GICD_CTLR        0x0000
-#define GICD_CTLR_RWP    (1u << 31)
+#define GICD_CTLR	 0x0000
+#define GICD_CTLR_RWP	 (1u << 31)
 #define GICD_CTLR_ENABLE ((1u << 4) | (1u << 1) | (1u << 0)) /* ARE, Grp1, Grp0 (DS=1) */
-#define GICD_ISENABLER   0x0100
-#define GICD_IPRIORITYR  0x0400
-#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER	 0x0100
+#define GICD_IPRIORITYR	 0x0400
+#define GICD_IGROUPR	 0x0080
 
-#define GICR_FRAME_SIZE   0x20000
-#define GICR_TYPER        0x0008
-#define GICR_TYPER_LAST   (1ull << 4)
-#define GICR_WAKER        0x0014
-#define WAKER_SLEEP       (1u << 1)
-#define WAKER_ASLEEP      (1u << 2)
-#define GICR_SGI_BASE     0x10000
-#define GICR_IGROUPR0     0x0080
-#define GICR_ISENABLER0   0x0100
-#define GICR_IPRIORITYR   0x0400
+#define GICR_FRAME_SIZE 0x20000
+#define GICR_TYPER	0x0008
+#define GICR_TYPER_LAST (1ull << 4)
+#define GICR_WAKER	0x0014
+#define WAKER_SLEEP	(1u << 1)
+#define WAKER_ASLEEP	(1u << 2)
+#define GICR_SGI_BASE	0x10000
+#define GICR_IGROUPR0	0x0080
+#define GICR_ISENABLER0 0x0100
+#define GICR_IPRIORITYR 0x0400
 
-#define ICC_SRE_EL1     S3_0_C12_C12_5
-#define ICC_PMR_EL1     S3_0_C4_C6_0
+#define ICC_SRE_EL1	S3_0_C12_C12_5
+#define ICC_PMR_EL1	S3_0_C4_C6_0
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
-#define ICC_IAR1_EL1    S3_0_C12_C12_0
-#define ICC_EOIR1_EL1   S3_0_C12_C12_1
-#define ICC_SGI1R_EL1   S3_0_C12_C11_5
+#define ICC_IAR1_EL1	S3_0_C12_C12_0
+#define ICC_EOIR1_EL1	S3_0_C12_C12_1
+#define ICC_SGI1R_EL1	S3_0_C12_C11_5
 
 static volatile uint8_t *gicd, *gicr_sgi;
 

@@ -6,8 +6,8 @@
 #include <arch/layout.h>
 #include <platform/board.h>
 
-#define UARTDR  0x00
-#define UARTFR  0x18
+#define UARTDR	0x00
+#define UARTFR	0x18
 #define FR_TXFF (1u << 5)
 
 static volatile uint8_t *uart;

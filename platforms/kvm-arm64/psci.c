@@ -4,7 +4,7 @@
 #include <kiln/string.h>
 #include <platform/board.h>
 
-#define PSCI_VERSION    0x84000000
+#define PSCI_VERSION	0x84000000
 #define PSCI_SYSTEM_OFF 0x84000008
 
 static bool use_smc;

@@ -3,16 +3,16 @@
 #include <kiln/platform.h>
 #include <arch/cpu.h>
 
-#define COM1     0x3f8
+#define COM1	 0x3f8
 #define REG_DATA 0
-#define REG_IER  1
-#define REG_FCR  2
-#define REG_LCR  3
-#define REG_MCR  4
-#define REG_LSR  5
+#define REG_IER	 1
+#define REG_FCR	 2
+#define REG_LCR	 3
+#define REG_MCR	 4
+#define REG_LSR	 5
 #define LSR_THRE 0x20
 #define LCR_DLAB 0x80
-#define LCR_8N1  0x03
+#define LCR_8N1	 0x03
 
 void platform_console_init(void)
 {

@@ -2,13 +2,13 @@
 #include <kiln/platform.h>
 #include <arch/cpu.h>
 
-#define PIT_HZ          1193182
-#define PIT_CH2_DATA    0x42
-#define PIT_MODE        0x43
-#define PORT_B          0x61
-#define PORT_B_GATE2    0x01
-#define PORT_B_SPEAKER  0x02
-#define PORT_B_OUT2     0x20
+#define PIT_HZ		1193182
+#define PIT_CH2_DATA	0x42
+#define PIT_MODE	0x43
+#define PORT_B		0x61
+#define PORT_B_GATE2	0x01
+#define PORT_B_SPEAKER	0x02
+#define PORT_B_OUT2	0x20
 #define CALIBRATE_TICKS (PIT_HZ / 100) /* 10 ms */
 
 uint64_t platform_cycles_per_sec(void)

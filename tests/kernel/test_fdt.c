@@ -303,7 +303,7 @@ KTEST(fdt_path_unit_address)
 KTEST(fdt_children_and_siblings)
 {
 	static const char *const names[] = {
-	    "cpus", "memory@40000000", "memory@140000000", "psci", "soc", "intc@8000000",
+		"cpus", "memory@40000000", "memory@140000000", "psci", "soc", "intc@8000000",
 	};
 	size_t n = 0;
 	int node;

@@ -6,7 +6,7 @@
 #include <kiln/page_alloc.h>
 #include <kiln/types.h>
 
-#define BOOT_MAX_RANGES  32
+#define BOOT_MAX_RANGES	 32
 #define BOOT_CMDLINE_MAX 512
 
 struct boot_info {

@@ -14,8 +14,9 @@ struct extable_entry {
 };
 
 /* For inline assembly: EXTABLE_ENTRY("1b", "2f") after the instruction at 1:. */
-#define EXTABLE_ENTRY(insn, fixup)                                                                 \
-	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " insn ", " fixup "\n\t.popsection\n\t"
+#define EXTABLE_ENTRY(insn, fixup)                                                    \
+	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " insn ", " fixup "\n\t." \
+	"popsection\n\t"
 
 const struct extable_entry *extable_find(uintptr_t pc);
 

@@ -18,10 +18,10 @@ struct kbench_case {
 	void (*run)(uint64_t n);
 };
 
-#define KBENCH(bname, nops)                                                                        \
-	static void bname##_kbench(uint64_t n);                                                    \
-	static const struct kbench_case bname##_kbench_case __used __section(".kbench_cases")       \
-		__aligned(8) = {#bname, (nops), bname##_kbench};                                   \
+#define KBENCH(bname, nops)                                                                   \
+	static void bname##_kbench(uint64_t n);                                               \
+	static const struct kbench_case bname##_kbench_case __used __section(".kbench_cases") \
+		__aligned(8) = {#bname, (nops), bname##_kbench};                              \
 	static void bname##_kbench(uint64_t n)
 
 #define KBENCH_BATCHES 10

@@ -39,10 +39,10 @@ struct ktest {
 #define KTEST(tname)                                                                       \
 	static void tname##_ktest(struct ktest *kt __maybe_unused);                        \
 	static const struct ktest_case tname##_ktest_case __used __section(".ktest_cases") \
-	    __aligned(8) = {                                                               \
-		.name = #tname,                                                            \
-		.fn = tname##_ktest,                                                       \
-		.file = __FILE__,                                                          \
+		__aligned(8) = {                                                           \
+			.name = #tname,                                                    \
+			.fn = tname##_ktest,                                               \
+			.file = __FILE__,                                                  \
 	};                                                                                 \
 	static void tname##_ktest(struct ktest *kt __maybe_unused)
 

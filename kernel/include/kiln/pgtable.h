@@ -17,7 +17,7 @@
 /* Map with 2 MiB entries where alignment allows. */
 #define PGTABLE_LARGE 0x1
 
-#define PGTABLE_LEVELS 4
+#define PGTABLE_LEVELS	   4
 #define PGTABLE_LARGE_SIZE (1ul << 21)
 
 typedef uint64_t pte_t;

@@ -11,7 +11,7 @@
 KBENCH(trap_roundtrip, 1000)
 {
 	for (uint64_t i = 0; i < n; i++)
-		asm volatile("1: brk #1\n2:\n\t" EXTABLE_ENTRY("1b", "2b") ::: "memory");
+		asm volatile("1: brk #1\n2:\n\t" EXTABLE_ENTRY("1b", "2b")::: "memory");
 }
 
 static volatile unsigned long sgi_seen;

@@ -72,10 +72,11 @@ static bool probe_write(uintptr_t addr, uint8_t val)
 {
 	int ok = 1;
 
-	asm volatile("1: strb %w2, [%1]\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "b 4f\n3: mov %w0, #0\n4:"
-		     : "+r"(ok)
-		     : "r"(addr), "r"(val)
-		     : "memory");
+	asm volatile(
+		"1: strb %w2, [%1]\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "b 4f\n3: mov %w0, #0\n4:"
+		: "+r"(ok)
+		: "r"(addr), "r"(val)
+		: "memory");
 	return ok;
 }
 

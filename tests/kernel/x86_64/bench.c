@@ -11,7 +11,7 @@
 KBENCH(trap_roundtrip, 1000)
 {
 	for (uint64_t i = 0; i < n; i++)
-		asm volatile("int3\n1:\n\t" EXTABLE_ENTRY("1b", "1b") ::: "memory");
+		asm volatile("int3\n1:\n\t" EXTABLE_ENTRY("1b", "1b")::: "memory");
 }
 
 static volatile unsigned long ipi_seen;

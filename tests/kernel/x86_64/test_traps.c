@@ -71,11 +71,11 @@ static uint64_t probe_read(uintptr_t addr, bool *faulted)
 	uint64_t val = 0;
 	int ok = 1;
 
-	asm volatile("1: movq (%2), %0\n2:\n\t" EXTABLE_ENTRY("1b", "3f")
-		     "jmp 4f\n3: movl $0, %1\n4:"
-		     : "+r"(val), "+r"(ok)
-		     : "r"(addr)
-		     : "memory");
+	asm volatile(
+		"1: movq (%2), %0\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "jmp 4f\n3: movl $0, %1\n4:"
+		: "+r"(val), "+r"(ok)
+		: "r"(addr)
+		: "memory");
 	*faulted = !ok;
 	return val;
 }
@@ -84,10 +84,11 @@ static bool probe_write(uintptr_t addr, uint8_t val)
 {
 	int ok = 1;
 
-	asm volatile("1: movb %2, (%1)\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "jmp 4f\n3: movl $0, %0\n4:"
-		     : "+r"(ok)
-		     : "r"(addr), "r"(val)
-		     : "memory");
+	asm volatile(
+		"1: movb %2, (%1)\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "jmp 4f\n3: movl $0, %0\n4:"
+		: "+r"(ok)
+		: "r"(addr), "r"(val)
+		: "memory");
 	return ok;
 }
 

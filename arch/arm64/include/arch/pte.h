@@ -9,9 +9,9 @@
 #define PTE_ATTR(i)  ((uint64_t)(i) << 2)
 #define PTE_AP_RO    (1ull << 7)
 #define PTE_SH_INNER (3ull << 8)
-#define PTE_AF       (1ull << 10)
-#define PTE_PXN      (1ull << 53)
-#define PTE_UXN      (1ull << 54)
+#define PTE_AF	     (1ull << 10)
+#define PTE_PXN	     (1ull << 53)
+#define PTE_UXN	     (1ull << 54)
 #define PTE_ADDR     0x0000fffffffff000ull
 
 /* MAIR_EL1 attribute indexes, programmed by boot.S. */

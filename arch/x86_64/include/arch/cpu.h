@@ -4,9 +4,9 @@
 
 #include <kiln/types.h>
 
-#define MSR_EFER           0xc0000080
-#define MSR_FS_BASE        0xc0000100
-#define MSR_GS_BASE        0xc0000101
+#define MSR_EFER	   0xc0000080
+#define MSR_FS_BASE	   0xc0000100
+#define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
 #define RFLAGS_IF (1ul << 9)

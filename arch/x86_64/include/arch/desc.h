@@ -4,22 +4,22 @@
 
 #include <kiln/types.h>
 
-#define VEC_DIVIDE         0
-#define VEC_DEBUG          1
-#define VEC_NMI            2
-#define VEC_BREAKPOINT     3
+#define VEC_DIVIDE	   0
+#define VEC_DEBUG	   1
+#define VEC_NMI		   2
+#define VEC_BREAKPOINT	   3
 #define VEC_INVALID_OPCODE 6
 #define VEC_DOUBLE_FAULT   8
-#define VEC_GP             13
-#define VEC_PAGE_FAULT     14
+#define VEC_GP		   13
+#define VEC_PAGE_FAULT	   14
 #define VEC_MACHINE_CHECK  18
-#define VEC_FIRST_IRQ      32
+#define VEC_FIRST_IRQ	   32
 
 /* IST slots (1-based, as in the IDT gate). */
-#define IST_NMI           1
+#define IST_NMI		  1
 #define IST_DOUBLE_FAULT  2
 #define IST_MACHINE_CHECK 3
-#define IST_COUNT         3
+#define IST_COUNT	  3
 
 struct cpu;
 

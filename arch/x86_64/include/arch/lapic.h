@@ -3,12 +3,12 @@
 #define ARCH_LAPIC_H
 
 #define LAPIC_DEFAULT_PA 0xfee00000
-#define LAPIC_REG_ID     0x20
-#define LAPIC_REG_EOI    0xb0
-#define LAPIC_REG_SVR    0xf0
+#define LAPIC_REG_ID	 0x20
+#define LAPIC_REG_EOI	 0xb0
+#define LAPIC_REG_SVR	 0xf0
 #define LAPIC_REG_ICR_LO 0x300
 #define LAPIC_REG_ICR_HI 0x310
-#define LAPIC_REG_LINT1  0x360
+#define LAPIC_REG_LINT1	 0x360
 
 #define LAPIC_SPURIOUS_VECTOR 0xff
 

@@ -3,12 +3,12 @@
 #define ARCH_LAYOUT_H
 
 /* The image is linked in the top 2 GiB (-mcmodel=kernel) and loaded at 1 MiB. */
-#define KERNEL_VMA      0xffffffff80000000
-#define KERNEL_LOAD_PA  0x100000
+#define KERNEL_VMA     0xffffffff80000000
+#define KERNEL_LOAD_PA 0x100000
 /* All of RAM is mapped here, so any physical page is reachable by an add. */
 #define DIRECT_MAP_BASE 0xffff800000000000
 /* The boot page tables map this much at the direct map and identity. */
-#define BOOT_MAP_SIZE   0x100000000
+#define BOOT_MAP_SIZE 0x100000000
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1 << PAGE_SHIFT)
@@ -18,6 +18,6 @@
 /* GDT selectors */
 #define GDT_KERNEL_CS 0x08
 #define GDT_KERNEL_DS 0x10
-#define GDT_TSS       0x18
+#define GDT_TSS	      0x18
 
 #endif
