@@ -21,7 +21,7 @@ static void sort(uint64_t *v, size_t n)
 static uint64_t per_op_x100(uint64_t cycles, uint64_t ops, uint64_t hz)
 {
 	if (!hz)
-		return cycles * 100 / ops;
+		return arch_cycles_to_icount_insn(cycles * 100) / ops;
 	return cycles * 1000000 / (hz / 1000) * 100 / ops;
 }
 
@@ -47,8 +47,8 @@ void kbench_run_all(const char *filter, bool unit_insn)
 	uint64_t hz = unit_insn ? 0 : platform_cycles_per_sec();
 
 	if (unit_insn)
-		printk("kbench: unit=insn: guest instructions per operation (QEMU -icount shift=0, "
-		       "where the cycle counter advances once per instruction)\n");
+		printk("kbench: unit=insn: guest instructions per operation (QEMU -icount shift=0: "
+		       "one instruction is one nanosecond of virtual time on the cycle counter)\n");
 	else
 		printk("kbench: unit=ns: nanoseconds per operation, cycle counter calibrated at "
 		       "%lu "

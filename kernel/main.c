@@ -38,12 +38,14 @@ static void print_memory_map(const struct boot_info *bi)
 static bool run_tests(const char *cmdline)
 {
 	char filter[128] = "";
+	uint64_t cycles;
 	int failed;
 
 	cmdline_get(cmdline, "kiln.test", filter, sizeof(filter));
 	failed = ktest_run_all(filter);
-	printk("# kiln: boot-to-tests-done %lu cycles\n",
-	       (unsigned long)(arch_cycles() - boot_tsc));
+	cycles = arch_cycles() - boot_tsc;
+	printk("# kiln: boot-to-tests-done %lu cycles, %lu insn if run with -icount shift=0\n",
+	       (unsigned long)cycles, (unsigned long)arch_cycles_to_icount_insn(cycles));
 	return failed == 0;
 }
 

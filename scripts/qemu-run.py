@@ -123,7 +123,7 @@ def run_bench(args):
     if status != 0 or not boot_cost:
         print("\n".join(out))
         return status or 1
-    cycles = int(re.search(r"boot-to-tests-done (\d+)", boot_cost[0]).group(1))
+    cycles = int(re.search(r"boot-to-tests-done \d+ cycles, (\d+) insn", boot_cost[0]).group(1))
     results = []
     for icount in (True, False):
         unit = "insn" if icount else "ns"

@@ -198,11 +198,21 @@ def compiled_sources(builddir):
 
 
 def macro_names(paths, macro):
-    """Names declared with MACRO(name...) at the start of a line in the given sources."""
-    names = []
-    pattern = re.compile(r"^%s\((\w+)" % re.escape(macro), re.M)
+    """{name: conditional} of MACRO(name...) declarations at the start of a line in the given
+    sources; conditional is True when the declaration sits inside an #if/#ifdef block (so the
+    configuration decides whether it exists)."""
+    names = {}
+    pattern = re.compile(r"^%s\((\w+)" % re.escape(macro))
     for p in paths:
-        names += pattern.findall(Path(p).read_text(errors="replace"))
+        depth = 0
+        for line in Path(p).read_text(errors="replace").splitlines():
+            directive = re.match(r"^\s*#\s*(if|ifdef|ifndef|endif)\b", line)
+            if directive:
+                depth += -1 if directive.group(1) == "endif" else 1
+                continue
+            m = pattern.match(line)
+            if m:
+                names[m.group(1)] = names.get(m.group(1), True) and depth > 0
     return names
 
 

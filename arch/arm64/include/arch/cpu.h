@@ -31,11 +31,20 @@ static inline void arch_cpu_relax(void)
 	asm volatile("yield" : : : "memory");
 }
 
-/* The virtual counter; under QEMU -icount it advances with guest instructions. */
+/* The virtual counter (CNTFRQ_EL0 ticks per second). */
 static inline uint64_t arch_cycles(void)
 {
 	isb();
 	return read_sysreg(cntvct_el0);
+}
+
+/*
+ * Guest instructions for a counter delta under QEMU -icount shift=0: each
+ * instruction is 1 ns of virtual time and the counter ticks at CNTFRQ_EL0.
+ */
+static inline uint64_t arch_cycles_to_icount_insn(uint64_t cycles)
+{
+	return cycles * 1000000000 / read_sysreg(cntfrq_el0);
 }
 
 /* Entropy for the stack canary: RNDR when the CPU has it, else the counter. */

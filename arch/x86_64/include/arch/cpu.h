@@ -102,6 +102,12 @@ static inline uint64_t arch_cycles(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* Guest instructions for a cycle-counter delta under QEMU -icount shift=0 (TSC = instructions). */
+static inline uint64_t arch_cycles_to_icount_insn(uint64_t cycles)
+{
+	return cycles;
+}
+
 /* Entropy for the stack canary: RDRAND when the CPU has it, else the TSC. */
 uint64_t arch_random_seed(void);
 
