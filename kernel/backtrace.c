@@ -14,14 +14,24 @@ struct frame {
 	uintptr_t ret;
 };
 
-void backtrace_print(void)
+static bool in_text(uintptr_t pc)
 {
-	const struct frame *fp = __builtin_frame_address(0);
+	return pc >= (uintptr_t)_text_start && pc < (uintptr_t)_text_end;
+}
+
+void backtrace_print_from(uintptr_t pc, uintptr_t frame)
+{
+	const struct frame *fp = (const struct frame *)frame;
 
 	printk("Backtrace:\n");
+	if (pc)
+		printk("  [pc] %p\n", (void *)pc);
+	/* Kernel stacks live in the upper half on both arches: anything else ends the walk. */
+	if (frame & 7 || (intptr_t)frame >= 0)
+		return;
 	for (int i = 0; i < MAX_FRAMES && fp; i++) {
 		uintptr_t ret = fp->ret;
-		if (ret < (uintptr_t)_text_start || ret >= (uintptr_t)_text_end)
+		if (!in_text(ret))
 			break;
 		printk("  [%2d] %p\n", i, (void *)ret);
 		if ((uintptr_t)fp->prev & 7 || fp->prev <= fp ||
@@ -29,4 +39,9 @@ void backtrace_print(void)
 			break;
 		fp = fp->prev;
 	}
+}
+
+void backtrace_print(void)
+{
+	backtrace_print_from(0, (uintptr_t)__builtin_frame_address(0));
 }

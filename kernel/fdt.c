@@ -124,8 +124,8 @@ static int read_token(const struct fdt *fdt, int off, struct token *t)
 }
 
 /*
- * Walks the whole structure block: one root node, properties before subnodes, balanced
- * nesting no deeper than FDT_MAX_DEPTH, then FDT_END. Lookups rely on the property order.
+ * Walks the whole structure block: one root node with an empty name, properties before
+ * subnodes, balanced nesting no deeper than FDT_MAX_DEPTH, then FDT_END. Lookups rely on the property order.
  * Trims struct_size to the end of FDT_END.
  */
 static int check_struct(struct fdt *fdt)
@@ -141,7 +141,7 @@ static int check_struct(struct fdt *fdt)
 			return err;
 		switch (t.tag) {
 		case FDT_BEGIN_NODE:
-			if (root_done)
+			if (root_done || (depth == 0 && *t.name))
 				return FDT_ERR_BADSTRUCTURE;
 			if (++depth > FDT_MAX_DEPTH)
 				return FDT_ERR_TOODEEP;

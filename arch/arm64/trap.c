@@ -71,6 +71,7 @@ static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
 	for (int i = 0; i < 30; i += 2)
 		printk("X%-2d=%016lx X%-2d=%016lx\n", i, tf->x[i], i + 1, tf->x[i + 1]);
 	printk("X30=%016lx SP =%016lx\n", tf->x[30], tf->sp);
+	backtrace_print_from(tf->elr, tf->x[29]);
 }
 
 static void record(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)

@@ -1,4 +1,5 @@
 /* Trap dispatch: exceptions, NMI and IRQs all arrive here from the generated entry code. */
+#include <kiln/backtrace.h>
 #include <kiln/cpu.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
@@ -79,6 +80,7 @@ static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
 	printk("RSI=%016lx RDI=%016lx RBP=%016lx R8 =%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->r8);
 	printk("R9 =%016lx R10=%016lx R11=%016lx R12=%016lx\n", tf->r9, tf->r10, tf->r11, tf->r12);
 	printk("R13=%016lx R14=%016lx R15=%016lx\n", tf->r13, tf->r14, tf->r15);
+	backtrace_print_from(tf->rip, tf->rbp);
 }
 
 static void record(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)

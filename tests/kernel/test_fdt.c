@@ -754,6 +754,11 @@ KTEST(fdt_bad_token_sequences)
 	KEXPECT_EQ(init_built(true), FDT_ERR_BADSTRUCTURE); /* two roots */
 
 	start();
+	begin_node("root");
+	end_node();
+	KEXPECT_EQ(init_built(true), FDT_ERR_BADSTRUCTURE); /* named root */
+
+	start();
 	prop_u32("x", 1);
 	begin_node("");
 	end_node();

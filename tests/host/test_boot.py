@@ -1,0 +1,251 @@
+"""The boot matrix: every arch x profile builds, boots in QEMU (TCG) and passes its KTAP
+self-tests; plus the run banner, size, a deliberately failing test, the crash scenarios and a
+benchmark smoke run."""
+
+import re
+
+import pytest
+
+import kiln_harness as kh
+from kiln_harness import ARCHES, DEFAULT_PROFILE, PROFILES
+
+MATRIX = [(a, p) for a in ARCHES for p in PROFILES]
+MATRIX_IDS = ["%s-%s" % m for m in MATRIX]
+
+# Minimum number of in-kernel tests per arch (arches not listed: only the exact-name check).
+KTEST_FLOOR = {"x86_64": 40}
+
+
+def declared(build, macro):
+    """{name: conditional} of MACRO(name) declarations in the sources the build compiles."""
+    return kh.macro_names(kh.compiled_sources(build.path), macro)
+
+
+def check_names_declared(names, decl, what):
+    """Every unconditional declaration shows up; nothing shows up that was not declared."""
+    assert len(names) == len(set(names)), "duplicate %s names: %s" % (what, names)
+    missing = sorted(n for n, cond in decl.items() if not cond and n not in names)
+    unknown = sorted(n for n in names if n not in decl)
+    assert not missing, "%s declared in the built sources but not run: %s" % (what, missing)
+    assert not unknown, "%s run but declared nowhere in the built sources: %s" % (what, unknown)
+
+
+# ---------------------------------------------------------------------------
+# KTAP self-tests
+
+@pytest.mark.parametrize("arch, profile", MATRIX, ids=MATRIX_IDS)
+def test_ktest_suite_passes(arch, profile, builds):
+    b = builds.built(profile, arch)
+    proc = kh.ninja(b.path, "test", timeout=kh.BOOT_TIMEOUT)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, kh.describe(proc)
+    ktap = kh.Ktap(proc.stdout)
+    kh.assert_ktap_all_ok(ktap, out)
+    assert ktap.plan >= KTEST_FLOOR.get(arch, 1), "only %d tests on %s" % (ktap.plan, arch)
+    check_names_declared(ktap.names, declared(b, "KTEST"), "KTEST")
+    assert re.search(r"^# kiln: boot-to-tests-done \d+ cycles\b", proc.stdout, re.M), out
+    assert re.search(r"^# kiln: %d passed, 0 failed$" % ktap.plan, proc.stdout, re.M), out
+    assert "made no checks" not in proc.stdout, "a test returned before checking anything:\n" \
+        + out
+    assert "kiln: kernel reported PASS" in proc.stdout
+    # The banner before the tests names this build.
+    assert "Kiln: profile=%s arch=%s " % (profile, arch) in proc.stdout
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_ktest_filter(arch, builds):
+    b = builds.built(DEFAULT_PROFILE, arch)
+    names = sorted(n for n, cond in declared(b, "KTEST").items() if not cond)
+    # Prefer the arch-neutral page allocator tests: quick, and not timing-dependent.
+    prefixes = ["page_"] + sorted({n.split("_")[0] + "_" for n in names})
+    prefix = next((p for p in prefixes if 1 < sum(n.startswith(p) for n in names) < len(names)),
+                  None)
+    if prefix is None:
+        pytest.skip("no test-name prefix that selects some but not all tests")
+    wanted = sorted(n for n in names if n.startswith(prefix))
+    proc = kh.qemu_run(arch, b.kernel, "test", append=["kiln.test=%s*" % prefix])
+    assert proc.returncode == 0, kh.describe(proc)
+    ktap = kh.Ktap(proc.stdout)
+    kh.assert_ktap_all_ok(ktap, proc.stdout)
+    assert sorted(ktap.names) == wanted
+    # A comma-separated list of exact names.
+    pair = [names[0], names[-1]]
+    proc = kh.qemu_run(arch, b.kernel, "test", append=["kiln.test=" + ",".join(pair)])
+    assert proc.returncode == 0, kh.describe(proc)
+    ktap = kh.Ktap(proc.stdout)
+    kh.assert_ktap_all_ok(ktap, proc.stdout)
+    assert sorted(ktap.names) == sorted(pair)
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_failing_test_fails_the_run(arch, builds):
+    b = builds.built(DEFAULT_PROFILE, arch, sets=("CONFIG_KTEST_DEMO_FAILURE=y",))
+    proc = kh.ninja(b.path, "test", timeout=kh.BOOT_TIMEOUT)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, "ninja test passed with a failing test:\n" + out
+    assert "kiln: kernel reported FAIL" in proc.stdout, out
+    ktap = kh.Ktap(proc.stdout)
+    assert ktap.plan == len(ktap.results), out
+    assert [r[1] for r in ktap.results] == list(range(1, ktap.plan + 1)), out
+    failed = [r[2] for r in ktap.failed()]
+    assert failed == ["demo_failure_wrong_sum"], out
+    assert re.search(r"^not ok \d+ demo_failure_wrong_sum$", proc.stdout, re.M), out
+    diag = ktap.diagnostics_before("demo_failure_wrong_sum")
+    lines = [l for l in diag if "KEXPECT_EQ(2 + 2, 5)" in l]
+    assert lines, "no diagnostic naming the failed check:\n" + out
+    # The diagnostic shows where, and both values.
+    assert re.search(r"demo_failure\.c:\d+:", lines[0]), lines[0]
+    values = lines[0].split("failed", 1)[-1]
+    assert re.search(r"\b4\b", values) and re.search(r"\b5\b", values), lines[0]
+    assert re.search(r"^# kiln: %d passed, 1 failed$" % (ktap.plan - 1), proc.stdout, re.M), out
+
+
+# ---------------------------------------------------------------------------
+# run and size
+
+@pytest.mark.parametrize("arch, profile", MATRIX, ids=MATRIX_IDS)
+def test_run_banner(arch, profile, builds):
+    b = builds.built(profile, arch)
+    proc = kh.ninja(b.path, "run", timeout=kh.BOOT_TIMEOUT)
+    assert proc.returncode == 0, kh.describe(proc)
+    m = re.search(r"^Kiln: profile=(\S+) arch=(\S+) platform=(\S+)$", proc.stdout, re.M)
+    assert m, "no banner:\n" + proc.stdout
+    assert m.groups() == (profile, arch, b.config()["CONFIG_PLATFORM_NAME"])
+    m = re.search(r"^Kiln: components: (.*)$", proc.stdout, re.M)
+    assert m, "no components line:\n" + proc.stdout
+    assert "percpu=" in m.group(1)
+    expected = " ".join("%s=%s" % cv for cv in sorted(kh.selected_variants(b.path).items()))
+    assert m.group(1) == expected
+    kh.assert_ktap_all_ok(kh.Ktap(proc.stdout), proc.stdout)
+    assert "Kiln: all tests passed; powering off" in proc.stdout
+
+
+def text_size(build):
+    proc = kh.ninja(build.path, "size", timeout=kh.TOOL_TIMEOUT)
+    assert proc.returncode == 0, kh.describe(proc)
+    m = re.search(r"^\.text\s+(0x[0-9a-f]+|\d+)\s", proc.stdout, re.M)
+    assert m, "no .text line in:\n" + proc.stdout
+    assert not re.search(r"^\.debug", proc.stdout, re.M), "size lists debug sections"
+    return int(m.group(1), 0)
+
+
+@pytest.mark.parametrize("arch, profile", MATRIX, ids=MATRIX_IDS)
+def test_size(arch, profile, builds):
+    assert text_size(builds.built(profile, arch)) > 0
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_tiny_has_the_smallest_text(arch, builds):
+    if "tiny" not in PROFILES or len(PROFILES) < 2:
+        pytest.skip("needs the tiny profile and another one")
+    sizes = {p: text_size(builds.built(p, arch)) for p in PROFILES}
+    assert sizes["tiny"] == min(sizes.values()), sizes
+
+
+# ---------------------------------------------------------------------------
+# Crash scenarios
+
+# Reports of arch-neutral scenarios.
+COMMON_CRASH = {
+    "panic": ["KERNEL PANIC: requested by kiln.crash=panic"],
+    "stack_smash": ["KERNEL PANIC: stack protector"],
+}
+# Reports of arch-specific scenarios, keyed by arch (arches not listed skip them).
+ARCH_CRASH = {
+    "x86_64": {
+        "null_deref": ["EXCEPTION 14 #PF Page Fault", "(not-present, write, kernel)",
+                       "CR2=0x0000000000000010", "KERNEL PANIC: unhandled #PF Page Fault"],
+        "invalid_opcode": ["EXCEPTION 6 #UD Invalid Opcode",
+                           "KERNEL PANIC: unhandled #UD Invalid Opcode"],
+        # The overflow faults on the guard page; the #PF cannot be pushed on the dead stack,
+        # so it becomes a #DF, which runs on its own IST stack and can still report.
+        "stack_overflow": ["EXCEPTION 8 #DF Double Fault",
+                           "KERNEL PANIC: unhandled #DF Double Fault"],
+    },
+}
+# Registers an exception report must show, keyed by arch.
+ARCH_REGISTERS = {
+    "x86_64": ["RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP"] +
+              ["R%d" % n for n in range(8, 16)] + ["RIP", "RSP", "CR2"],
+}
+
+CRASH_CASES = [(a, p, s) for a in ARCHES for p in PROFILES
+               for s in sorted(COMMON_CRASH) + sorted(ARCH_CRASH.get(a, {}))]
+CRASH_IDS = ["%s-%s-%s" % c for c in CRASH_CASES]
+
+
+def boot_crash(build, name):
+    return kh.qemu_run(build.arch, build.kernel, "crash", append=["kiln.crash=" + name])
+
+
+@pytest.mark.parametrize("arch, profile, scenario", CRASH_CASES, ids=CRASH_IDS)
+def test_crash_scenario(arch, profile, scenario, builds):
+    b = builds.built(profile, arch)
+    if scenario == "stack_smash" and b.config().get("CONFIG_STACKPROTECTOR") != "y":
+        pytest.skip("stack_smash exists only with CONFIG_STACKPROTECTOR=y "
+                    "(test_crash_scenario_list checks it is absent)")
+    proc = boot_crash(b, scenario)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, "crash scenario %s exited 0:\n%s" % (scenario, out)
+    assert proc.returncode == 1 and "kiln: kernel reported FAIL" in proc.stdout, \
+        "the kernel did not report the crash itself (hang or triple fault?):\n" + out
+    assert "kcrash: triggering %s" % scenario in proc.stdout, out
+    assert "returned without crashing" not in proc.stdout, out
+    assert "panic while panicking" not in proc.stdout, out
+    expect = COMMON_CRASH.get(scenario) or ARCH_CRASH[arch][scenario]
+    for text in expect:
+        assert text in proc.stdout, "%r missing from the %s report:\n%s" % (text, scenario, out)
+    # The report comes after the trigger.
+    assert proc.stdout.index(expect[0]) > proc.stdout.index("kcrash: triggering")
+    if scenario in ARCH_CRASH.get(arch, {}):
+        report = proc.stdout[proc.stdout.index("kcrash: triggering"):]
+        for reg in ARCH_REGISTERS.get(arch, []):
+            assert re.search(r"\b%s\s*=(0x)?[0-9a-f]{16}\b" % reg, report), \
+                "register %s missing from the dump:\n%s" % (reg, out)
+
+
+@pytest.mark.parametrize("arch, profile", MATRIX, ids=MATRIX_IDS)
+def test_crash_scenario_list(arch, profile, builds):
+    """An unknown scenario fails and lists exactly the scenarios this build has."""
+    b = builds.built(profile, arch)
+    proc = boot_crash(b, "no_such_scenario")
+    assert proc.returncode == 1, kh.describe(proc)
+    m = re.search(r"^kcrash: no scenario named 'no_such_scenario'; known:(.*)$", proc.stdout,
+                  re.M)
+    assert m, kh.describe(proc)
+    known = m.group(1).split()
+    check_names_declared(known, declared(b, "KCRASH"), "KCRASH")
+    for name in list(COMMON_CRASH) + list(ARCH_CRASH.get(arch, {})):
+        if name != "stack_smash":
+            assert name in known, "scenario %s missing: %s" % (name, known)
+    protector = b.config().get("CONFIG_STACKPROTECTOR") == "y"
+    assert ("stack_smash" in known) == protector, known
+
+
+# ---------------------------------------------------------------------------
+# Benchmarks
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_bench_smoke(arch, builds):
+    b = builds.built(DEFAULT_PROFILE, arch)
+    proc = kh.ninja(b.path, "bench", timeout=3 * kh.BOOT_TIMEOUT)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, kh.describe(proc)
+    assert "kiln: benchmark summary" in proc.stdout, out
+    summary = proc.stdout.split("kiln: benchmark summary", 1)[1]
+    results = kh.parse_kbench(summary)
+    names = declared(b, "KBENCH")
+    for unit in ("insn", "ns"):
+        rows = [r for r in results if r[5] == unit]
+        assert rows, "no %s results:\n%s" % (unit, out)
+        check_names_declared([r[0] for r in rows], names, "KBENCH (%s)" % unit)
+        for name, batches, ops, lo, median, _ in rows:
+            assert batches == 10 and ops > 0, (name, batches, ops)
+            assert 0 < lo <= median, "%s (%s): min %s > median %s" % (name, unit, lo, median)
+    for line in summary.strip().splitlines()[0:]:
+        if "kbench:" in line:
+            assert re.match(r"^\s*kbench: name=\S+ batches=10 ops=\d+ min=[\d.]+ "
+                            r"median=[\d.]+ unit=(insn|ns)$", line), line
+    boot = [r for r in kh.parse_kbench(proc.stdout) if r[0] == "boot_to_tests_done"]
+    assert len(boot) == 1, out
+    assert boot[0][1:3] == (1, 1) and boot[0][5] == "insn" and boot[0][3] == boot[0][4] > 0
