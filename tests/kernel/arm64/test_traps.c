@@ -151,6 +151,17 @@ KTEST(arm64_trap_preserves_all_registers)
 		KEXPECT_EQ(regs[n], ((0x1000ull + n) << 48) | (0x100 * n + n));
 }
 
+KTEST(arm64_boot_cpu_is_in_device_tree)
+{
+	uint64_t self = read_sysreg(mpidr_el1) & 0xff00ffffffull;
+	bool found = false;
+
+	KEXPECT_GE(board_nr_cpus, 1);
+	for (unsigned int i = 0; i < board_nr_cpus; i++)
+		found |= board_cpu_mpidr[i] == self;
+	KEXPECT_TRUE(found);
+}
+
 KTEST(arm64_runs_at_el1)
 {
 	KEXPECT_EQ((read_sysreg(CurrentEL) >> 2) & 3, 1);

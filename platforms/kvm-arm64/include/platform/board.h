@@ -12,6 +12,9 @@ void pl011_set_base(paddr_t pa);
 
 /* The device tree found at boot (valid after platform_boot_info()). */
 extern struct fdt board_fdt;
+/* MPIDR affinity of every CPU node, in device-tree order. */
+extern uint64_t board_cpu_mpidr[];
+extern unsigned int board_nr_cpus;
 
 void psci_init(const struct fdt *fdt);
 __noreturn void psci_system_off(void);
