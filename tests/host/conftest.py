@@ -68,12 +68,6 @@ def builds(tmp_path_factory):
     return Builds(tmp_path_factory)
 
 
-@pytest.fixture(scope="session")
-def boots():
-    """Session cache of `ninja test` runs: {(profile, arch, sets): CompletedProcess}."""
-    return {}
-
-
 @pytest.fixture
 def configured_dir(tmp_path):
     """A freshly configured build directory (default profile and arch): something for a

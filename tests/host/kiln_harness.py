@@ -88,7 +88,9 @@ def clean_env(**overrides):
 
 def run(cmd, timeout, cwd=None, env=None, stdin=subprocess.DEVNULL):
     """Run cmd, capturing stdout and stderr as text; never raises on a non-zero status."""
-    return subprocess.run([str(c) for c in cmd], cwd=cwd, env=env if env is not None else clean_env(),
+    if env is None:
+        env = clean_env()
+    return subprocess.run([str(c) for c in cmd], cwd=cwd, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin,
                           text=True, errors="replace", timeout=timeout)
 

@@ -242,7 +242,7 @@ def test_bench_smoke(arch, builds):
         for name, batches, ops, lo, median, _ in rows:
             assert batches == 10 and ops > 0, (name, batches, ops)
             assert 0 < lo <= median, "%s (%s): min %s > median %s" % (name, unit, lo, median)
-    for line in summary.strip().splitlines()[0:]:
+    for line in summary.splitlines():
         if "kbench:" in line:
             assert re.match(r"^\s*kbench: name=\S+ batches=10 ops=\d+ min=[\d.]+ "
                             r"median=[\d.]+ unit=(insn|ns)$", line), line
