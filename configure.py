@@ -252,14 +252,29 @@ def kbuild_dirs(cfg, arch, variants):
     return dirs
 
 
+def logical_lines(path):
+    """(first physical line number, text) of each line, backslash continuations joined."""
+    with open(path) as f:
+        physical = f.read().splitlines()
+    out, start, parts = [], None, []
+    for n, line in enumerate(physical, 1):
+        start = start or n
+        if line.endswith("\\"):
+            parts.append(line[:-1])
+            continue
+        out.append((start, " ".join(parts + [line])))
+        start, parts = None, []
+    if parts:
+        out.append((start, " ".join(parts)))
+    return out
+
+
 def read_kbuild(rel_dir, cfg, arch, out):
     path = os.path.join(ROOT, rel_dir, "Kbuild")
     if not os.path.isfile(path):
         return
     out["kbuild"].append(os.path.relpath(path, ROOT))
-    with open(path) as f:
-        lines = f.read().replace("\\\n", " ").splitlines()
-    for n, raw in enumerate(lines, 1):
+    for n, raw in logical_lines(path):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
@@ -316,9 +331,11 @@ def entry_templates(arch):
 
 
 def jinja_env():
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["shquote"] = shlex.quote
+    return env
 
 
 def generated_header(template, profile, arch, comment):
@@ -339,7 +356,8 @@ def render_tree(kconf, profile, arch, builddir, kvm):
     sources = collect_sources(cfg, arch, variants)
     regen_inputs = sorted(set(os.path.relpath(f, ROOT) if os.path.isabs(f) else f
                               for f in kconf.kconfig_filenames) | set(sources["kbuild"])
-                          | set(tree_files(("templates", "components"), ".j2")))
+                          | set(tree_files(("templates", "components"), ".j2"))
+                          | {"arch", "templates/" + arch})
     ctx = dict(regen_inputs=regen_inputs, generated_asm=[n[:-len(".j2")] for n in entry_templates(arch)],
                config=cfg, profile=profile, arch=arch, variants=variants, root=ROOT,
                sources=sources, includes=include_dirs(cfg, arch, variants), kvm=kvm,
@@ -381,19 +399,49 @@ def autoconf_text(kconf, header):
             return f.read()
 
 
+def check_writable(builddir, files):
+    """Refuse before writing anything if some output path is blocked by a non-directory."""
+    if os.path.exists(builddir) and not os.path.isdir(builddir):
+        raise ConfigError("build directory %s exists and is not a directory" % builddir)
+    for rel in sorted(files):
+        path = builddir
+        for part in os.path.dirname(rel).split("/") if os.path.dirname(rel) else []:
+            path = os.path.join(path, part)
+            if os.path.exists(path) and not os.path.isdir(path):
+                raise ConfigError("cannot write %s: %s is not a directory" % (rel, path))
+        target = os.path.join(builddir, rel)
+        if os.path.isdir(target):
+            raise ConfigError("cannot write %s: it is a directory" % target)
+
+
 def write_tree(builddir, files):
-    """Write only changed files, each atomically, so ninja rebuilds only what changed."""
-    for rel, text in sorted(files.items()):
-        path = os.path.join(builddir, rel)
-        if os.path.isfile(path):
-            with open(path) as f:
-                if f.read() == text:
-                    continue
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = path + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
+    """Write only changed files, so ninja rebuilds only what changed.
+
+    Every file is first written next to the build directory; only when all of them
+    exist are they moved into place, each with an atomic rename."""
+    check_writable(builddir, files)
+    parent = os.path.dirname(os.path.abspath(builddir))
+    try:
+        os.makedirs(parent, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=parent, prefix=".kiln-configure-") as staging:
+            changed = []
+            for rel, text in sorted(files.items()):
+                path = os.path.join(builddir, rel)
+                if os.path.isfile(path):
+                    with open(path) as f:
+                        if f.read() == text:
+                            continue
+                staged = os.path.join(staging, rel)
+                os.makedirs(os.path.dirname(staged), exist_ok=True)
+                with open(staged, "w") as f:
+                    f.write(text)
+                changed.append(rel)
+            for rel in changed:
+                target = os.path.join(builddir, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(os.path.join(staging, rel), target)
+    except OSError as e:
+        raise ConfigError("cannot write the build directory %s: %s" % (builddir, e))
 
 
 # ---------------------------------------------------------------------------
@@ -462,7 +510,10 @@ def generate(kconf, profile, arch, builddir):
     files = render_tree(kconf, profile, arch, builddir, kconf.syms["QEMU_ACCEL_KVM"].tri_value == 2)
     write_tree(builddir, files)
     # Newer than every input, or ninja would regenerate it forever.
-    os.utime(os.path.join(builddir, "build.ninja"))
+    try:
+        os.utime(os.path.join(builddir, "build.ninja"))
+    except OSError as e:
+        raise ConfigError("cannot update %s/build.ninja: %s" % (builddir, e))
 
 
 def cmd_configure(args):
@@ -550,8 +601,11 @@ def cmd_list(args):
             if sym is not None and sym.nodes:
                 node = sym.nodes[0]
                 summary = (node.help or "").strip().split(".")[0].replace("\n", " ")
-                if sym.direct_dep is not kconf.y:
-                    deps = " [depends on %s]" % kconfiglib.expr_str(sym.direct_dep)
+                own = [kconfiglib.expr_str(e)
+                       for e in kconfiglib.split_expr(sym.direct_dep, kconfiglib.AND)
+                       if not isinstance(e, kconfiglib.Choice) and e is not kconf.y]
+                if own:
+                    deps = " [depends on %s]" % " && ".join(own)
             print("    %-14s %s%s" % (v, summary, deps))
     return 0
 

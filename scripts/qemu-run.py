@@ -10,6 +10,7 @@ python3 can run it.
 import argparse
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -78,32 +79,29 @@ def boot(args, append, icount=False, echo=True):
                             stdin=subprocess.DEVNULL)
     out = []
     deadline = time.monotonic() + args.timeout
-    os.set_blocking(proc.stdout.fileno(), False)
+    fd = proc.stdout.fileno()
     pending = b""
     while True:
-        chunk = None
-        try:
-            chunk = proc.stdout.read()
-        except BlockingIOError:
-            pass
-        if chunk:
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for raw in lines:
-                line = raw.decode(errors="replace").rstrip("\r")
-                out.append(line)
-                if echo:
-                    print(line, flush=True)
-        elif proc.poll() is not None:
-            break
-        elif time.monotonic() > deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
             proc.kill()
             proc.wait()
             print("kiln: timeout: killed QEMU after %d s (raise CONFIG_QEMU_TIMEOUT_SECONDS "
                   "if the kernel is just slow)" % args.timeout, flush=True)
             return 124, out
-        else:
-            time.sleep(0.01)
+        if not select.select([fd], [], [], min(left, 0.5))[0]:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            line = raw.decode(errors="replace").rstrip("\r")
+            out.append(line)
+            if echo:
+                print(line, flush=True)
+    proc.wait()
     if pending:
         out.append(pending.decode(errors="replace").rstrip("\r"))
         if echo:

@@ -12,14 +12,20 @@
 #define TIMER_IRQ_VIRT 2
 
 static unsigned long ticks;
-static uint64_t reload;
+static uint64_t period, deadline;
 
+/*
+ * Deadlines are absolute (CVAL), one period after the previous one: an
+ * interrupt taken late (a busy host under TCG) does not shift later ticks,
+ * and missed periods fire back to back until the count has caught up.
+ */
 static void timer_irq(unsigned int irq, void *arg)
 {
 	(void)irq;
 	(void)arg;
 	ticks++;
-	write_sysreg(cntv_tval_el0, reload);
+	deadline += period;
+	write_sysreg(cntv_cval_el0, deadline);
 }
 
 static unsigned int virt_timer_intid(const struct fdt *fdt)
@@ -40,10 +46,11 @@ void timer_init(const struct fdt *fdt)
 {
 	unsigned int intid = virt_timer_intid(fdt);
 
-	reload = platform_cycles_per_sec() / CONFIG_ARM64_TIMER_HZ;
+	period = platform_cycles_per_sec() / CONFIG_ARM64_TIMER_HZ;
+	deadline = read_sysreg(cntvct_el0) + period;
 	irq_register(intid, timer_irq, NULL);
 	irqchip_enable(intid);
-	write_sysreg(cntv_tval_el0, reload);
+	write_sysreg(cntv_cval_el0, deadline);
 	write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
 	isb();
 }

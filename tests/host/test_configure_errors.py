@@ -400,9 +400,6 @@ def test_kbuild_missing_source(tree, tmp_path):
                         ["no such source kernel/no_such_file.c"], protect, tmp_path, root=copy)
 
 
-@pytest.mark.xfail(strict=True, reason="configure.py read_kbuild() joins backslash-continued "
-                   "lines before numbering them, so every line after a continuation is "
-                   "reported one line too early")
 def test_kbuild_line_numbers_after_continuation(tree, tmp_path):
     copy, protect = tree
     n = append(copy / "kernel" / "Kbuild",
@@ -444,8 +441,6 @@ def test_component_without_variant_for_arch(tree, tmp_path):
 # ---------------------------------------------------------------------------
 # Output directories configure cannot write
 
-@pytest.mark.xfail(strict=True, reason="configure.py does not catch OSError from write_tree(): "
-                   "-o naming a regular file ends in a FileExistsError traceback, exit 1")
 def test_output_that_is_a_file(tmp_path):
     target = tmp_path / "a-file"
     target.write_text("keep me\n")
@@ -455,9 +450,6 @@ def test_output_that_is_a_file(tmp_path):
     assert proc.returncode == 2 and "configure.py: error:" in proc.stderr, kh.describe(proc)
 
 
-@pytest.mark.xfail(strict=True, reason="configure.py write_tree() writes file by file: when a "
-                   "later file cannot be written, earlier ones (.config, build.ninja) are "
-                   "already replaced, and the OSError escapes as a traceback")
 def test_unwritable_part_of_directory_changes_nothing(configured_dir):
     other = next((p for p in PROFILES if p != DEFAULT_PROFILE), None)
     if other is None:

@@ -304,8 +304,6 @@ def test_compile_database(arch, tmp_path):
         assert out.is_file()
 
 
-@pytest.mark.xfail(strict=True, reason="configure.py cmd_list() prints sym.direct_dep, which for "
-                   "a choice member includes kconfiglib's internal '<choice NAME>' dependency")
 def test_list_shows_only_real_dependencies():
     proc = kh.configure("list")
     assert proc.returncode == 0, kh.describe(proc)
