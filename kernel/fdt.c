@@ -125,8 +125,8 @@ static int read_token(const struct fdt *fdt, int off, struct token *t)
 
 /*
  * Walks the whole structure block: one root node with an empty name, properties before
- * subnodes, balanced nesting no deeper than FDT_MAX_DEPTH, then FDT_END. Lookups rely on the property order.
- * Trims struct_size to the end of FDT_END.
+ * subnodes, balanced nesting no deeper than FDT_MAX_DEPTH, then FDT_END. Lookups rely on the
+ * property order. Trims struct_size to the end of FDT_END.
  */
 static int check_struct(struct fdt *fdt)
 {
@@ -204,7 +204,7 @@ static int check_layout(struct fdt *fdt, uint32_t header_size)
 int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
 {
 	const uint8_t *b = blob;
-	uint32_t version, header_size;
+	uint32_t version, last_comp, header_size;
 	struct fdt f = {.base = b};
 	int err;
 
@@ -220,7 +220,8 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
 	if (f.size < FDT_V16_HEADER_SIZE || f.size > INT32_MAX)
 		return FDT_ERR_BADLAYOUT;
 	version = fdt32_ld(b + HDR_VERSION);
-	if (version < 16 || fdt32_ld(b + HDR_LAST_COMP_VERSION) > 17)
+	last_comp = fdt32_ld(b + HDR_LAST_COMP_VERSION);
+	if (version < 16 || last_comp > 17 || last_comp > version)
 		return FDT_ERR_BADVERSION;
 	header_size = version >= 17 ? FDT_V17_HEADER_SIZE : FDT_V16_HEADER_SIZE;
 	if (f.size < header_size)
@@ -518,7 +519,8 @@ int fdt_get_reg(const struct fdt *fdt, int node, int index, uint64_t *addr, uint
 	entry = (addr_cells + size_cells) * 4;
 	if (len % entry)
 		return FDT_ERR_BADVALUE;
-	if (index < 0 || (uint32_t)index >= len / entry)
+	/* A negative index becomes a huge one. */
+	if ((uint32_t)index >= len / entry)
 		return FDT_ERR_NOTFOUND;
 	reg += index * entry;
 	*addr = read_cells(reg, addr_cells);

@@ -300,6 +300,20 @@ KTEST(fdt_path_unit_address)
 	KEXPECT_EQ(path("/memory@"), FDT_ERR_NOTFOUND);
 }
 
+KTEST(fdt_path_two_unit_addresses)
+{
+	/* Malformed, but a component with a unit address must still match exactly. */
+	start();
+	begin_node("");
+	begin_node("x@1@2");
+	end_node();
+	end_node();
+	KASSERT_EQ(fdt_init(&fdt, blob, finish()), 0);
+	KEXPECT_EQ(path("/x@1"), FDT_ERR_NOTFOUND);
+	KEXPECT_STREQ(fdt_node_name(&fdt, path("/x@1@2")), "x@1@2");
+	KEXPECT_STREQ(fdt_node_name(&fdt, path("/x")), "x@1@2");
+}
+
 KTEST(fdt_children_and_siblings)
 {
 	static const char *const names[] = {
@@ -481,6 +495,18 @@ KTEST(fdt_reg_errors)
 	PROP_CELLS("reg", 1, 2, 3, 4);
 	end_node();
 	end_node();
+	begin_node("zero");
+	prop_u32("#address-cells", 0);
+	begin_node("dev");
+	PROP_CELLS("reg", 1, 2);
+	end_node();
+	end_node();
+	begin_node("big");
+	prop_u32("#size-cells", 3);
+	begin_node("dev");
+	PROP_CELLS("reg", 1, 2, 3, 4, 5);
+	end_node();
+	end_node();
 	begin_node("long");
 	PROP_CELLS("#size-cells", 1, 1);
 	begin_node("dev");
@@ -499,6 +525,8 @@ KTEST(fdt_reg_errors)
 	KEXPECT_EQ(addr, 0x100000002ULL);
 	KEXPECT_EQ(size, 3);
 	KEXPECT_EQ(fdt_get_reg(&fdt, path("/three/dev"), 0, &addr, &size), FDT_ERR_BADCELLS);
+	KEXPECT_EQ(fdt_get_reg(&fdt, path("/zero/dev"), 0, &addr, &size), FDT_ERR_BADCELLS);
+	KEXPECT_EQ(fdt_get_reg(&fdt, path("/big/dev"), 0, &addr, &size), FDT_ERR_BADCELLS);
 	KEXPECT_EQ(fdt_get_reg(&fdt, path("/long/dev"), 0, &addr, &size), FDT_ERR_BADCELLS);
 	KEXPECT_EQ(fdt_get_reg(&fdt, path("/odd/dev"), 0, &addr, &size), FDT_ERR_BADVALUE);
 }
@@ -586,9 +614,11 @@ KTEST(fdt_versions)
 	KEXPECT_EQ(fdt_init(&fdt, blob, sizeof(blob)), FDT_ERR_BADVERSION);
 	set_hdr(H_LAST_COMP, 17);
 	KEXPECT_EQ(fdt_init(&fdt, blob, sizeof(blob)), 0);
+	set_hdr(H_VERSION, 16); /* older than the oldest version it claims to be compatible with */
+	KEXPECT_EQ(fdt_init(&fdt, blob, sizeof(blob)), FDT_ERR_BADVERSION);
 
 	/* Version 16 has no size_dt_struct; the structure block ends at FDT_END. */
-	set_hdr(H_VERSION, 16);
+	set_hdr(H_LAST_COMP, 16);
 	set_hdr(H_SIZE_STRUCT, 0xdeadbeef);
 	KASSERT_EQ(fdt_init(&fdt, blob, sizeof(blob)), 0);
 	KEXPECT_EQ(fdt.struct_size, hdr(H_OFF_STRINGS) - STRUCT_OFF);
@@ -628,10 +658,13 @@ KTEST(fdt_bad_layout)
 	uint32_t st_size = hdr(H_SIZE_STRUCT), str_off = hdr(H_OFF_STRINGS);
 
 	KEXPECT_EQ(init_patched(H_TOTALSIZE, 20), FDT_ERR_BADLAYOUT);
+	/* The version field lies past totalsize 20, so it must not be looked at. */
+	set_hdr(H_VERSION, 1);
+	KEXPECT_EQ(fdt_init(&fdt, blob, total), FDT_ERR_BADLAYOUT);
 	KEXPECT_EQ(init_patched(H_TOTALSIZE, 39), FDT_ERR_BADLAYOUT);
 	KEXPECT_EQ(init_patched(H_OFF_STRUCT, total + 4), FDT_ERR_BADLAYOUT);
 	KEXPECT_EQ(init_patched(H_OFF_STRUCT, 0xfffffffc), FDT_ERR_BADLAYOUT);
-	KEXPECT_EQ(init_patched(H_OFF_STRUCT, STRUCT_OFF + 2), FDT_ERR_BADLAYOUT);
+	KEXPECT_EQ(init_patched(H_OFF_STRUCT, STRUCT_OFF - 2), FDT_ERR_BADLAYOUT); /* misaligned */
 	KEXPECT_EQ(init_patched(H_OFF_STRUCT, 0), FDT_ERR_BADLAYOUT);
 	KEXPECT_EQ(init_patched(H_OFF_STRUCT, 36), FDT_ERR_BADLAYOUT);
 	KEXPECT_EQ(init_patched(H_SIZE_STRUCT, total - STRUCT_OFF + 1), FDT_ERR_BADLAYOUT);
@@ -702,6 +735,26 @@ KTEST(fdt_prop_len_past_block)
 	}
 }
 
+KTEST(fdt_prop_len_wraps)
+{
+	/*
+	 * Length 0xfffffffc would wrap the next-token offset back to the nameoff field (here 4,
+	 * FDT_NOP), after which the value holds END_NODE and END: a reader that trusted the
+	 * arithmetic would accept the blob.
+	 */
+	static const uint8_t tail[] = {0, 0, 0, T_END_NODE, 0, 0, 0, T_END};
+	uint32_t off, total;
+
+	start();
+	begin_node("");
+	off = STRUCT_OFF + prop("abcd", tail, sizeof(tail));
+	end_node();
+	total = finish();
+	put32(blob + off + 4, 0xfffffffc);
+	put32(blob + off + 8, T_NOP);
+	KEXPECT_EQ(fdt_init(&fdt, blob, total), FDT_ERR_BADSTRUCTURE);
+}
+
 KTEST(fdt_nameoff_outside)
 {
 	uint32_t field, total = build_one_prop(&field);
@@ -745,6 +798,15 @@ KTEST(fdt_bad_token_sequences)
 	start();
 	end_node();
 	KEXPECT_EQ(init_built(true), FDT_ERR_BADSTRUCTURE); /* unbalanced END_NODE */
+
+	start();
+	begin_node("");
+	end_node();
+	end_node();
+	begin_node("");
+	begin_node("");
+	end_node();
+	KEXPECT_EQ(init_built(true), FDT_ERR_BADSTRUCTURE); /* ... that a later tree balances */
 
 	start();
 	begin_node("");

@@ -8,8 +8,11 @@
  *
  * Nodes are named by the offset of their FDT_BEGIN_NODE token in the structure block (>= 0);
  * functions returning int return a node offset or 0 on success and a negative FDT_ERR_* code
- * on failure. Node arguments must be offsets returned by this API; anything else is reported
- * as FDT_ERR_BADOFFSET. Pointers returned into the blob stay valid as long as the blob does.
+ * on failure. Node arguments must be offsets returned by this API: any other offset gives
+ * FDT_ERR_BADOFFSET or, if it happens to hit a word that looks like a node inside a property
+ * value, a meaningless answer, but never a read outside the blob. Pointers returned into the
+ * blob stay valid as long as the blob does.
+ *
  * Lookups are linear scans: device trees are small and read a handful of times at boot.
  */
 #ifndef KILN_FDT_H
@@ -24,7 +27,7 @@ enum {
 	FDT_ERR_NOTFOUND = -1,	   /* no such node or property */
 	FDT_ERR_TRUNCATED = -2,	   /* blob larger than the readable buffer */
 	FDT_ERR_BADMAGIC = -3,	   /* not a DTB */
-	FDT_ERR_BADVERSION = -4,   /* version < 16 or last_comp_version > 17 */
+	FDT_ERR_BADVERSION = -4,   /* version < 16, last_comp_version > 17 or > version */
 	FDT_ERR_BADLAYOUT = -5,	   /* header block offsets or sizes out of range */
 	FDT_ERR_BADSTRUCTURE = -6, /* malformed token, name or nesting in the structure block */
 	FDT_ERR_BADNAMEOFF = -7,   /* property name outside the strings block or unterminated */
