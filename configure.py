@@ -291,13 +291,20 @@ def read_kbuild(rel_dir, cfg, arch, out):
             continue
         for item in items:
             item = item.replace("$(ARCH)", arch)
-            rel = os.path.normpath(os.path.join(rel_dir, item))
+            # "file.c:tag" builds file.c once more, as object file.tag.o (CFLAGS_file.c:tag).
+            name, _, tag = item.partition(":")
+            rel = os.path.normpath(os.path.join(rel_dir, name))
             if kind == "subdir":
                 read_kbuild(rel, cfg, arch, out)
-            else:
-                if not os.path.isfile(os.path.join(ROOT, rel)):
-                    raise ConfigError("%s/Kbuild:%d: no such source %s" % (rel_dir, n, rel))
+                continue
+            if not os.path.isfile(os.path.join(ROOT, rel)):
+                raise ConfigError("%s/Kbuild:%d: no such source %s" % (rel_dir, n, rel))
+            if kind == "offsets":
                 out[kind].append(rel)
+                continue
+            key = rel + (":" + tag if tag else "")
+            out[kind].append({"src": rel, "obj": "obj/%s%s.o" % (
+                rel.rsplit(".", 1)[0], "." + tag if tag else ""), "key": key})
 
 
 def tree_files(tops, suffix):

@@ -9,6 +9,7 @@
 #include <kiln/page_alloc.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
+#include <kiln/sched.h>
 #include <kiln/stackprotector.h>
 #include <kiln/string.h>
 #include <arch/cpu.h>
@@ -58,6 +59,7 @@ __noreturn void kernel_main(struct boot_info *bi)
 	print_banner();
 	page_alloc_init(bi->ram, bi->nram, bi->reserved, bi->nreserved);
 	mm_init(bi);
+	sched_init();
 	platform_init();
 	cmdline_get(bi->cmdline, "kiln.mode", mode, sizeof(mode));
 

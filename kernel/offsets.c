@@ -1,6 +1,7 @@
 /* Layout of arch-neutral structures for assembly. */
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
+#include <kiln/thread.h>
 
 void gen_offsets(void);
 
@@ -9,4 +10,6 @@ void gen_offsets(void)
 	OFFSET(CPU_SELF, cpu, self);
 	OFFSET(CPU_TRAP_DEPTH, cpu, trap_depth);
 	DEFINE(CPU_SIZE, sizeof(struct cpu));
+	OFFSET(THREAD_SAVED_SP, thread, saved_sp);
+	OFFSET(THREAD_TLS, thread, tls);
 }

@@ -76,3 +76,19 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 		pa += step;
 	}
 }
+
+paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va)
+{
+	pte_t *table = root;
+
+	for (int l = PGTABLE_LEVELS - 1; l > 0; l--) {
+		pte_t e = table[index_at(va, l)];
+		if (!pte_valid(e) || !pte_is_table(e, l))
+			return 0;
+		table = phys_to_virt(pte_addr(e));
+	}
+	pte_t *leaf = &table[index_at(va, 0)];
+	paddr_t pa = pte_valid(*leaf) ? pte_addr(*leaf) : 0;
+	*leaf = 0;
+	return pa;
+}

@@ -4,6 +4,7 @@
 #include <kiln/extable.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
+#include <kiln/sched.h>
 #include <arch/cpu.h>
 #include <arch/esr.h>
 #include <arch/trap_frame.h>
@@ -109,6 +110,7 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		break;
 	case TRAP_EL1H_IRQ:
 		irqchip_handle_irq();
+		sched_irq_exit();
 		break;
 	default:
 		dump_trap(tf, cpu);

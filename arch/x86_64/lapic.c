@@ -1,4 +1,5 @@
 /* Local APIC in xAPIC mode: enable, acknowledge, send IPIs to ourselves. */
+#include <kiln/platform.h>
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <kiln/mm.h>
@@ -45,4 +46,24 @@ void lapic_send_self_ipi(unsigned int vector)
 void lapic_send_nmi(unsigned int apic_id)
 {
 	icr_send(apic_id << 24, ICR_DELIVERY_NMI);
+}
+
+/*
+ * Periodic timer: count how far the LAPIC timer runs down in 10 ms of the
+ * (PIT-calibrated) cycle counter, then reload it every 1/hz s.
+ */
+void lapic_timer_start(unsigned int vector, unsigned int hz)
+{
+	uint64_t cycles = platform_cycles_per_sec() / 100, start;
+	uint32_t per_10ms;
+
+	lapic_write(LAPIC_REG_TIMER_DIV, LAPIC_TIMER_DIV_16);
+	lapic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_REG_TIMER_INIT, ~0u);
+	start = arch_cycles();
+	while (arch_cycles() - start < cycles)
+		arch_cpu_relax();
+	per_10ms = ~0u - lapic_read(LAPIC_REG_TIMER_CURRENT);
+	lapic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_PERIODIC | vector);
+	lapic_write(LAPIC_REG_TIMER_INIT, (uint32_t)((uint64_t)per_10ms * 100 / hz));
 }

@@ -4,6 +4,7 @@
 #include <kiln/platform.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
+#include <arch/fpu.h>
 #include <arch/lapic.h>
 
 #define CPUID1_ECX_RDRAND (1u << 30)
@@ -23,9 +24,10 @@ uint64_t arch_random_seed(void)
 	return ok ? val : arch_cycles() * 0x9e3779b97f4a7c15ull;
 }
 
-void arch_cpu_init(struct cpu *cpu)
+static void arch_cpu_init(struct cpu *cpu)
 {
 	desc_init_cpu(cpu);
+	fpu_init();
 	cpu->hwid = lapic_id();
 	percpu_install(cpu);
 }

@@ -5,6 +5,7 @@
 #include <kiln/irq.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
+#include <kiln/sched.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
@@ -125,5 +126,6 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 	} else {
 		irq_handle(tf->vector);
 		lapic_eoi();
+		sched_irq_exit();
 	}
 }

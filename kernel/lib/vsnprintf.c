@@ -128,7 +128,7 @@ static unsigned long long arg_unsigned(va_list *ap, enum length length)
 	}
 }
 
-/* Parses decimal digits, saturating instead of overflowing. */
+/* Parses decimal digits; an absurdly long number stops growing instead of overflowing. */
 static int parse_int(const char **fmt)
 {
 	int n = 0;

@@ -1,5 +1,6 @@
 /* Generic timer: periodic interrupts from the EL1 virtual timer (CNTV). */
 #include <generated/autoconf.h>
+#include <kiln/clock.h>
 #include <kiln/irq.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
@@ -11,7 +12,6 @@
 /* /timer "interrupts": secure phys, non-secure phys, virtual, hypervisor; 3 cells each. */
 #define TIMER_IRQ_VIRT 2
 
-static unsigned long ticks;
 static uint64_t period, deadline;
 
 /*
@@ -23,9 +23,9 @@ static void timer_irq(unsigned int irq, void *arg)
 {
 	(void)irq;
 	(void)arg;
-	ticks++;
 	deadline += period;
 	write_sysreg(cntv_cval_el0, deadline);
+	clock_tick();
 }
 
 static unsigned int virt_timer_intid(const struct fdt *fdt)
@@ -46,18 +46,13 @@ void timer_init(const struct fdt *fdt)
 {
 	unsigned int intid = virt_timer_intid(fdt);
 
-	period = platform_cycles_per_sec() / CONFIG_ARM64_TIMER_HZ;
+	period = platform_cycles_per_sec() / CONFIG_HZ;
 	deadline = read_sysreg(cntvct_el0) + period;
 	irq_register(intid, timer_irq, NULL);
 	irqchip_enable(intid);
 	write_sysreg(cntv_cval_el0, deadline);
 	write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
 	isb();
-}
-
-unsigned long timer_ticks(void)
-{
-	return ticks;
 }
 
 uint64_t platform_cycles_per_sec(void)

@@ -1,9 +1,15 @@
 /*
+ * Interrupt sources: the legacy 8259 PICs, masked, and the LAPIC timer tick.
+ *
  * The legacy 8259 PICs. Firmware leaves them routing the PIT to vector 8,
  * which would arrive as a bogus #DF once interrupts are on: move them above
  * the exception vectors and mask every line. The local APIC does the work.
  */
+#include <generated/autoconf.h>
+#include <kiln/clock.h>
+#include <kiln/irq.h>
 #include <kiln/platform.h>
+#include <arch/lapic.h>
 #include <arch/cpu.h>
 
 #define PIC1_CMD  0x20
@@ -13,6 +19,8 @@
 #define ICW1_INIT 0x11 /* edge triggered, cascade, ICW4 follows */
 #define ICW4_8086 0x01
 #define PIC_BASE  0x20
+
+#define TIMER_VECTOR 0x30
 
 static void pic_disable(void)
 {
@@ -28,7 +36,16 @@ static void pic_disable(void)
 	outb(PIC2_DATA, 0xff);
 }
 
+static void timer_irq(unsigned int irq, void *arg)
+{
+	(void)irq;
+	(void)arg;
+	clock_tick();
+}
+
 void platform_init(void)
 {
 	pic_disable();
+	irq_register(TIMER_VECTOR, timer_irq, NULL);
+	lapic_timer_start(TIMER_VECTOR, CONFIG_HZ);
 }

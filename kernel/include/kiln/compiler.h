@@ -10,6 +10,7 @@
 #define __noreturn	    __attribute__((noreturn))
 #define __aligned(n)	    __attribute__((aligned(n)))
 #define __packed	    __attribute__((packed))
+#define __no_reorder	    __attribute__((no_reorder))
 #define __printf(fmt, args) __attribute__((format(printf, fmt, args)))
 
 #define likely(x)   __builtin_expect(!!(x), 1)

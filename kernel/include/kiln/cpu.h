@@ -6,6 +6,8 @@
 #include <kiln/types.h>
 #include <arch/percpu.h>
 
+struct thread;
+
 /* What the exception-fixup path saw, for tests and diagnostics. */
 struct trap_record {
 	uint64_t vector;
@@ -26,6 +28,8 @@ struct cpu {
 	unsigned long nmi_count;
 	struct trap_record last_fixup;
 	struct trap_record last_nmi;
+	struct thread *current;
+	bool need_resched;
 	struct arch_cpu arch;
 };
 

@@ -34,16 +34,20 @@ struct ktest {
 /*
  * Each case is placed in .ktest_cases, which the linker script brackets with
  * __ktest_cases_start and __ktest_cases_end. The explicit alignment stops the compiler from
- * over-aligning the descriptors, so the section is a plain array.
+ * over-aligning the descriptors, so the section is a plain array; no_reorder keeps the
+ * cases in source order (at -O2 GCC would emit them reversed).
  */
-#define KTEST(tname)                                                                       \
-	static void tname##_ktest(struct ktest *kt __maybe_unused);                        \
-	static const struct ktest_case tname##_ktest_case __used __section(".ktest_cases") \
-		__aligned(8) = {                                                           \
-			.name = #tname,                                                    \
-			.fn = tname##_ktest,                                               \
-			.file = __FILE__,                                                  \
-	};                                                                                 \
+#define KTEST_CASE_ATTRS __used __no_reorder __aligned(8) __section(".ktest_cases")
+
+/* Two levels, so a name built by a macro (NAME(x, O2)) expands before pasting. */
+#define KTEST(tname) KTEST_(tname)
+#define KTEST_(tname)                                                          \
+	static void tname##_ktest(struct ktest *kt __maybe_unused);            \
+	static const struct ktest_case tname##_ktest_case KTEST_CASE_ATTRS = { \
+		.name = #tname,                                                \
+		.fn = tname##_ktest,                                           \
+		.file = __FILE__,                                              \
+	};                                                                     \
 	static void tname##_ktest(struct ktest *kt __maybe_unused)
 
 /* Runs the cases matching filter; returns the number that failed. */

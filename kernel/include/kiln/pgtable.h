@@ -26,5 +26,7 @@ typedef uint64_t pte_t;
 pte_t *pgtable_alloc_root(void);
 void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned int prot,
 		 unsigned int flags);
+/* Clears the 4 KiB mapping of va; returns the page it mapped, or 0. The caller flushes the TLB. */
+paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va);
 
 #endif

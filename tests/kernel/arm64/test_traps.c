@@ -193,31 +193,6 @@ KTEST(arm64_sgi_reaches_handler)
 	KEXPECT_TRUE(irqchip_version() == 2 || irqchip_version() == 3);
 }
 
-static void busy_wait_irqs_on(uint64_t cycles)
-{
-	uint64_t end = arch_cycles() + cycles;
-
-	arch_irq_enable();
-	while (arch_cycles() < end)
-		arch_cpu_relax();
-	arch_irq_disable();
-}
-
-KTEST(arm64_timer_ticks_while_busy)
-{
-	uint64_t period = platform_cycles_per_sec() / CONFIG_ARM64_TIMER_HZ;
-	unsigned long before, ticks;
-
-	/* Ticks owed since interrupts were last on fire at once: let them drain first. */
-	busy_wait_irqs_on(period);
-	before = timer_ticks();
-	busy_wait_irqs_on(5 * period);
-	ticks = timer_ticks() - before;
-	/* Five periods, give or take the tick at each end of the window. */
-	KEXPECT_GE(ticks, 4);
-	KEXPECT_LE(ticks, 6);
-}
-
 KTEST(arm64_offsets_match_c_layout)
 {
 	KEXPECT_EQ(TF_X0, offsetof(struct trap_frame, x[0]));

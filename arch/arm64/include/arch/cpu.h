@@ -26,6 +26,15 @@ static inline void arch_wait_for_irq(void)
 	asm volatile("wfi" : : : "memory");
 }
 
+/*
+ * Called with interrupts masked: sleep until an interrupt is pending (wfi
+ * wakes on it even while masked), take it, and return masked again.
+ */
+static inline void arch_idle(void)
+{
+	asm volatile("wfi\n\tmsr daifclr, #3\n\tisb\n\tmsr daifset, #3" : : : "memory");
+}
+
 static inline void arch_cpu_relax(void)
 {
 	asm volatile("yield" : : : "memory");
@@ -49,5 +58,16 @@ static inline uint64_t arch_cycles_to_icount_insn(uint64_t cycles)
 
 /* Entropy for the stack canary: RNDR when the CPU has it, else the counter. */
 uint64_t arch_random_seed(void);
+
+/* The thread-local storage pointer: TPIDR_EL0. */
+static inline void arch_set_tls(uintptr_t tls)
+{
+	write_sysreg(tpidr_el0, tls);
+}
+
+static inline uintptr_t arch_get_tls(void)
+{
+	return read_sysreg(tpidr_el0);
+}
 
 #endif

@@ -24,4 +24,8 @@
 /* The boot tables map this much of physical memory (1 GiB blocks). */
 #define BOOT_MAP_SIZE 0x100000000
 
+/* Thread stacks (kernel/kstack.c): one 32 KiB slot each, the upper half never mapped. */
+#define KSTACK_AREA_BASE  0xffff800000000000
+#define KSTACK_AREA_SLOTS 1024
+
 #endif

@@ -2,14 +2,15 @@
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 
-#include <kiln/types.h>
-
 #define MSR_EFER	   0xc0000080
 #define MSR_FS_BASE	   0xc0000100
 #define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
 #define RFLAGS_IF (1ul << 9)
+
+#ifndef __ASSEMBLER__
+#include <kiln/types.h>
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -83,10 +84,20 @@ static inline bool arch_irq_enabled(void)
 	return flags & RFLAGS_IF;
 }
 
-/* Wait for an interrupt. */
+/* Stop until an interrupt; with interrupts disabled only an NMI or reset ends it. */
 static inline void arch_wait_for_irq(void)
 {
 	asm volatile("hlt" : : : "memory");
+}
+
+/*
+ * Called with interrupts disabled: sleep until an interrupt arrives, take
+ * it, and return with interrupts disabled again. sti's one-instruction
+ * shadow makes "sti; hlt" atomic, so a wake-up cannot slip in between.
+ */
+static inline void arch_idle(void)
+{
+	asm volatile("sti; hlt; cli" : : : "memory");
 }
 
 static inline void arch_cpu_relax(void)
@@ -110,5 +121,17 @@ static inline uint64_t arch_cycles_to_icount_insn(uint64_t cycles)
 
 /* Entropy for the stack canary: RDRAND when the CPU has it, else the TSC. */
 uint64_t arch_random_seed(void);
+
+/* The thread-local storage pointer: FS_BASE. */
+static inline void arch_set_tls(uintptr_t tls)
+{
+	wrmsr(MSR_FS_BASE, tls);
+}
+
+static inline uintptr_t arch_get_tls(void)
+{
+	return rdmsr(MSR_FS_BASE);
+}
+#endif
 
 #endif

@@ -2,13 +2,20 @@
 #ifndef ARCH_LAPIC_H
 #define ARCH_LAPIC_H
 
-#define LAPIC_DEFAULT_PA 0xfee00000
-#define LAPIC_REG_ID	 0x20
-#define LAPIC_REG_EOI	 0xb0
-#define LAPIC_REG_SVR	 0xf0
-#define LAPIC_REG_ICR_LO 0x300
-#define LAPIC_REG_ICR_HI 0x310
-#define LAPIC_REG_LINT1	 0x360
+#define LAPIC_DEFAULT_PA	0xfee00000
+#define LAPIC_REG_ID		0x20
+#define LAPIC_REG_EOI		0xb0
+#define LAPIC_REG_SVR		0xf0
+#define LAPIC_REG_ICR_LO	0x300
+#define LAPIC_REG_ICR_HI	0x310
+#define LAPIC_REG_LINT1		0x360
+#define LAPIC_REG_LVT_TIMER	0x320
+#define LAPIC_REG_TIMER_INIT	0x380
+#define LAPIC_REG_TIMER_CURRENT 0x390
+#define LAPIC_REG_TIMER_DIV	0x3e0
+#define LAPIC_TIMER_DIV_16	0x3
+#define LAPIC_LVT_MASKED	(1u << 16)
+#define LAPIC_LVT_PERIODIC	(1u << 17)
 
 #define LAPIC_SPURIOUS_VECTOR 0xff
 
@@ -37,6 +44,7 @@ void lapic_init(void);
 void lapic_eoi(void);
 void lapic_send_self_ipi(unsigned int vector);
 void lapic_send_nmi(unsigned int apic_id);
+void lapic_timer_start(unsigned int vector, unsigned int hz);
 #endif
 
 #endif

@@ -20,4 +20,8 @@
 #define GDT_KERNEL_DS 0x10
 #define GDT_TSS	      0x18
 
+/* Thread stacks (kernel/kstack.c): one 32 KiB slot each, the upper half never mapped. */
+#define KSTACK_AREA_BASE  0xffffc90000000000
+#define KSTACK_AREA_SLOTS 1024
+
 #endif

@@ -20,8 +20,7 @@ void psci_init(const struct fdt *fdt);
 __noreturn void psci_system_off(void);
 uint32_t psci_version(void);
 
+/* Periodic virtual-timer interrupts at CONFIG_HZ, feeding clock_tick(). */
 void timer_init(const struct fdt *fdt);
-/* Periodic virtual-timer interrupts taken since timer_init(). */
-unsigned long timer_ticks(void);
 
 #endif

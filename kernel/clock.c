@@ -1,0 +1,27 @@
+/* Time keeping. */
+#include <kiln/boot.h>
+#include <kiln/clock.h>
+#include <kiln/platform.h>
+#include <kiln/sched.h>
+#include <arch/cpu.h>
+
+static unsigned long ticks;
+
+uint64_t clock_ns(void)
+{
+	uint64_t cycles = arch_cycles() - boot_tsc, hz = platform_cycles_per_sec();
+
+	/* Split so that cycles * 10^9 cannot overflow. */
+	return cycles / hz * 1000000000 + cycles % hz * 1000000000 / hz;
+}
+
+unsigned long clock_ticks(void)
+{
+	return ticks;
+}
+
+void clock_tick(void)
+{
+	ticks++;
+	sched_tick();
+}

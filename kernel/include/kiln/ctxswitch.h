@@ -1,0 +1,25 @@
+/*
+ * The ctxswitch component's interface. The scheduler only calls these two;
+ * whether a switch saves the callee-saved registers or the whole register
+ * file is the selected variant's business.
+ */
+#ifndef KILN_CTXSWITCH_H
+#define KILN_CTXSWITCH_H
+
+#include <kiln/thread.h>
+
+/*
+ * Save prev's state on its stack (prev->saved_sp), load next's, and load
+ * next's TLS pointer. Returns when something switches back to prev.
+ * Interrupts must be disabled.
+ */
+void ctx_switch(struct thread *prev, struct thread *next);
+
+/* Lay out a new thread's stack so that the first ctx_switch() to it enters thread_trampoline. */
+void ctx_prepare(struct thread *t);
+
+/* Arch assembly: aligns the stack and calls thread_start(), which never returns. */
+void thread_trampoline(void);
+__noreturn void thread_start(void);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * Kernel threads: each has its own stack with an unmapped guard page below
+ * it, a priority, and a TLS pointer (FS_BASE on x86_64, TPIDR_EL0 on arm64)
+ * that follows it across switches.
+ */
+#ifndef KILN_THREAD_H
+#define KILN_THREAD_H
+
+#include <kiln/compiler.h>
+#include <kiln/types.h>
+
+#define THREAD_PRIORITIES   8
+#define THREAD_PRIO_IDLE    0
+#define THREAD_PRIO_DEFAULT 4
+#define THREAD_PRIO_MAX	    (THREAD_PRIORITIES - 1)
+
+/* Exit value of a thread the kernel killed (e.g. after a stack overflow). */
+#define THREAD_KILLED (-1000)
+
+enum thread_state {
+	THREAD_RUNNABLE,
+	THREAD_RUNNING,
+	THREAD_SLEEPING,
+	THREAD_JOINING,
+	THREAD_EXITED,
+};
+
+struct thread {
+	/* Where the ctxswitch backend left this thread's saved state (offsets.h: THREAD_*). */
+	uintptr_t saved_sp;
+	uintptr_t tls;
+	struct thread *next; /* run queue or sleep list link */
+	enum thread_state state;
+	int priority;
+	unsigned int id;
+	const char *name;
+	void (*entry)(void *arg);
+	void *arg;
+	uint64_t wake_at_ns;
+	long exit_value;
+	struct thread *joiner;
+	uintptr_t stack_base, stack_top; /* usable stack [base, top); guard page below base */
+	unsigned int trap_depth;	 /* cpu->trap_depth while switched out */
+	unsigned long switches;		 /* times switched in */
+	unsigned long preemptions;	 /* times switched out by the timer */
+};
+
+struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority);
+__noreturn void thread_exit(long value);
+/* Waits for t to exit, frees it and returns its exit value. One joiner per thread. */
+long thread_join(struct thread *t);
+void thread_yield(void);
+void thread_sleep_ns(uint64_t ns);
+struct thread *thread_current(void);
+
+/* The calling thread's TLS pointer: stored, and loaded into the TLS register. */
+void thread_set_tls(uintptr_t tls);
+/* Reads the TLS register itself, not the stored copy. */
+uintptr_t thread_tls(void);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * The scheduler: one FIFO run queue per priority, highest priority first,
+ * round robin within a priority by time slice. The timer tick only sets
+ * need_resched; the switch happens in sched_irq_exit() on the way out of
+ * the outermost interrupt, or when a thread blocks or yields.
+ */
+#include <kiln/cpu.h>
+#include <kiln/ctxswitch.h>
+#include <kiln/kstack.h>
+#include <kiln/panic.h>
+#include <kiln/platform.h>
+#include <kiln/sched.h>
+#include <arch/cpu.h>
+#include <arch/layout.h>
+
+extern char boot_stack_guard[];
+
+struct run_queue {
+	struct thread *head, *tail;
+};
+
+static struct run_queue run_queues[THREAD_PRIORITIES];
+static struct thread *sleepers; /* sorted by wake_at_ns */
+static struct thread main_thread, *idle_thread;
+static unsigned int slice_left;
+static bool running;
+
+static void enqueue(struct thread *t)
+{
+	struct run_queue *q = &run_queues[t->priority];
+
+	t->next = NULL;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static struct thread *dequeue_best(void)
+{
+	for (int p = THREAD_PRIO_MAX; p >= 0; p--) {
+		struct run_queue *q = &run_queues[p];
+		struct thread *t = q->head;
+		if (!t)
+			continue;
+		q->head = t->next;
+		if (!q->head)
+			q->tail = NULL;
+		return t;
+	}
+	return NULL;
+}
+
+void sched_make_runnable(struct thread *t)
+{
+	struct cpu *cpu = this_cpu();
+
+	t->state = THREAD_RUNNABLE;
+	enqueue(t);
+	if (cpu->current && t->priority > cpu->current->priority)
+		cpu->need_resched = true;
+}
+
+void schedule(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *prev = cpu->current, *next;
+
+	BUG_ON(arch_irq_enabled());
+	if (prev->state == THREAD_RUNNING) {
+		prev->state = THREAD_RUNNABLE;
+		if (prev != idle_thread)
+			enqueue(prev);
+	}
+	next = dequeue_best();
+	if (!next)
+		next = idle_thread;
+	cpu->need_resched = false;
+	slice_left = SCHED_SLICE_TICKS;
+	next->state = THREAD_RUNNING;
+	if (next == prev)
+		return;
+	next->switches++;
+	cpu->current = next;
+	/* Interrupt nesting belongs to the thread: a preempted one is still inside its handler. */
+	prev->trap_depth = cpu->trap_depth;
+	cpu->trap_depth = next->trap_depth;
+	ctx_switch(prev, next);
+}
+
+static void wake_sleepers(uint64_t now)
+{
+	while (sleepers && sleepers->wake_at_ns <= now) {
+		struct thread *t = sleepers;
+		sleepers = t->next;
+		sched_make_runnable(t);
+	}
+}
+
+void sched_tick(void)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (!running)
+		return;
+	wake_sleepers(clock_ns());
+	if (cpu->current == idle_thread || --slice_left == 0)
+		cpu->need_resched = true;
+}
+
+void sched_irq_exit(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *prev = cpu->current;
+	unsigned long switches;
+
+	if (!running || !cpu->need_resched || cpu->trap_depth != 1)
+		return;
+	switches = prev->switches;
+	schedule();
+	if (prev->switches != switches)
+		prev->preemptions++;
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+	struct thread *self = thread_current(), **link;
+	bool irqs = arch_irq_enabled();
+
+	arch_irq_disable();
+	self->wake_at_ns = clock_ns() + ns;
+	self->state = THREAD_SLEEPING;
+	for (link = &sleepers; *link && (*link)->wake_at_ns <= self->wake_at_ns;
+	     link = &(*link)->next)
+		;
+	self->next = *link;
+	*link = self;
+	schedule();
+	if (irqs)
+		arch_irq_enable();
+}
+
+void thread_yield(void)
+{
+	bool irqs = arch_irq_enabled();
+
+	arch_irq_disable();
+	schedule();
+	if (irqs)
+		arch_irq_enable();
+}
+
+struct thread *thread_current(void)
+{
+	return this_cpu()->current;
+}
+
+static void idle_loop(void *arg)
+{
+	(void)arg;
+	arch_irq_disable();
+	for (;;) {
+		if (this_cpu()->need_resched)
+			schedule();
+		else
+			arch_idle();
+	}
+}
+
+void sched_init(void)
+{
+	struct cpu *cpu = this_cpu();
+
+	main_thread = (struct thread){
+		.state = THREAD_RUNNING,
+		.priority = THREAD_PRIO_DEFAULT,
+		.name = "main",
+		.stack_base = (uintptr_t)boot_stack_guard + PAGE_SIZE,
+	};
+	cpu->current = &main_thread;
+	idle_thread = thread_create("idle", idle_loop, NULL, THREAD_PRIO_IDLE);
+	if (!idle_thread)
+		panic("sched: cannot create the idle thread");
+	/* The idle thread runs only when nothing else can: keep it off the run queues. */
+	run_queues[THREAD_PRIO_IDLE] = (struct run_queue){0};
+	slice_left = SCHED_SLICE_TICKS;
+	running = true;
+}
+
+bool sched_running(void)
+{
+	return running;
+}

@@ -1,0 +1,104 @@
+/* Kernel thread life cycle: create, start, exit, join; the TLS pointer. */
+#include <kiln/boot.h>
+#include <kiln/ctxswitch.h>
+#include <kiln/kstack.h>
+#include <kiln/page_alloc.h>
+#include <kiln/panic.h>
+#include <kiln/sched.h>
+#include <kiln/string.h>
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+
+STATIC_ASSERT(sizeof(struct thread) <= PAGE_SIZE, "a thread fits its page");
+
+static unsigned int next_id = 1;
+
+struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority)
+{
+	paddr_t page = page_alloc();
+	struct thread *t;
+	uintptr_t stack;
+	bool irqs;
+
+	BUG_ON(priority < 0 || priority > THREAD_PRIO_MAX);
+	if (!page)
+		return NULL;
+	stack = kstack_alloc();
+	if (!stack) {
+		page_free(page);
+		return NULL;
+	}
+	t = phys_to_virt(page);
+	*t = (struct thread){
+		.priority = priority,
+		.id = next_id++,
+		.name = name,
+		.entry = entry,
+		.arg = arg,
+		.stack_base = stack,
+		.stack_top = stack + KSTACK_SIZE,
+	};
+	ctx_prepare(t);
+	irqs = arch_irq_enabled();
+	arch_irq_disable();
+	sched_make_runnable(t);
+	if (irqs)
+		arch_irq_enable();
+	return t;
+}
+
+/* First code of every new thread, reached from thread_trampoline with interrupts off. */
+__noreturn void thread_start(void)
+{
+	struct thread *self = thread_current();
+
+	arch_irq_enable();
+	self->entry(self->arg);
+	thread_exit(0);
+}
+
+__noreturn void thread_exit(long value)
+{
+	struct thread *self = thread_current();
+
+	arch_irq_disable();
+	self->exit_value = value;
+	self->state = THREAD_EXITED;
+	if (self->joiner)
+		sched_make_runnable(self->joiner);
+	/* The joiner frees this stack, which is safe once we have switched off it. */
+	schedule();
+	panic("thread %s ran after exiting", self->name);
+}
+
+long thread_join(struct thread *t)
+{
+	struct thread *self = thread_current();
+	bool irqs = arch_irq_enabled();
+	long value;
+
+	BUG_ON(t == self || (t->joiner && t->joiner != self));
+	arch_irq_disable();
+	t->joiner = self;
+	while (t->state != THREAD_EXITED) {
+		self->state = THREAD_JOINING;
+		schedule();
+	}
+	value = t->exit_value;
+	kstack_free(t->stack_base);
+	page_free(virt_to_phys(t));
+	if (irqs)
+		arch_irq_enable();
+	return value;
+}
+
+void thread_set_tls(uintptr_t tls)
+{
+	thread_current()->tls = tls;
+	arch_set_tls(tls);
+}
+
+uintptr_t thread_tls(void)
+{
+	return arch_get_tls();
+}

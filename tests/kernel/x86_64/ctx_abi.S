@@ -1,0 +1,216 @@
+/*
+ * Register-level helpers for the context-switch tests (see test_ctx_abi.c).
+ * Assembly because C cannot pin values in callee-saved registers across a
+ * call: exactly the OSv bug, where a switch compiled at -O0 lost them.
+ */
+#define FILL(n) (0x5a5a000000000000 + 0x0101010101 * (n))
+
+	.text
+
+/* Callee-saved values this test installs; MXCSR rounds down, FCW uses 53-bit precision. */
+#define TEST_MXCSR 0x3f80
+#define TEST_FCW   0x027f
+
+/*
+ * unsigned long ctx_abi_fill_and_yield(void (*yield)(void))
+ * Returns a bitmask of callee-saved state that did not survive yield():
+ * bit 0 rbx, 1 rbp, 2-5 r12-r15, 6 MXCSR, 7 x87 control word.
+ */
+	.globl ctx_abi_fill_and_yield
+ctx_abi_fill_and_yield:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$24, %rsp		/* 0: saved MXCSR, 4: saved FCW, 8: scratch; keeps alignment */
+	stmxcsr	(%rsp)
+	fnstcw	4(%rsp)
+	movl	$TEST_MXCSR, 8(%rsp)
+	ldmxcsr	8(%rsp)
+	movw	$TEST_FCW, 8(%rsp)
+	fldcw	8(%rsp)
+	movabsq	$FILL(1), %rbx
+	movabsq	$FILL(2), %rbp
+	movabsq	$FILL(3), %r12
+	movabsq	$FILL(4), %r13
+	movabsq	$FILL(5), %r14
+	movabsq	$FILL(6), %r15
+	call	*%rdi
+	xorl	%eax, %eax
+	movabsq	$FILL(1), %rcx
+	cmpq	%rcx, %rbx
+	setne	%dl
+	orb	%dl, %al
+	movabsq	$FILL(2), %rcx
+	cmpq	%rcx, %rbp
+	setne	%dl
+	shlb	$1, %dl
+	orb	%dl, %al
+	movabsq	$FILL(3), %rcx
+	cmpq	%rcx, %r12
+	setne	%dl
+	shlb	$2, %dl
+	orb	%dl, %al
+	movabsq	$FILL(4), %rcx
+	cmpq	%rcx, %r13
+	setne	%dl
+	shlb	$3, %dl
+	orb	%dl, %al
+	movabsq	$FILL(5), %rcx
+	cmpq	%rcx, %r14
+	setne	%dl
+	shlb	$4, %dl
+	orb	%dl, %al
+	movabsq	$FILL(6), %rcx
+	cmpq	%rcx, %r15
+	setne	%dl
+	shlb	$5, %dl
+	orb	%dl, %al
+	stmxcsr	8(%rsp)
+	cmpl	$TEST_MXCSR, 8(%rsp)
+	setne	%dl
+	shlb	$6, %dl
+	orb	%dl, %al
+	fnstcw	8(%rsp)
+	cmpw	$TEST_FCW, 8(%rsp)
+	setne	%dl
+	shlb	$7, %dl
+	orb	%dl, %al
+	ldmxcsr	(%rsp)
+	fldcw	4(%rsp)
+	addq	$24, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+
+/* void ctx_abi_clobber_and_yield(void (*yield)(void)): wreck all that state, then yield. */
+	.globl ctx_abi_clobber_and_yield
+ctx_abi_clobber_and_yield:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$24, %rsp
+	stmxcsr	(%rsp)
+	fnstcw	4(%rsp)
+	movl	$0x7f80, 8(%rsp)	/* round toward zero, flush to zero */
+	ldmxcsr	8(%rsp)
+	movw	$0x0c7f, 8(%rsp)	/* round toward zero */
+	fldcw	8(%rsp)
+	movq	$-1, %rbx
+	movq	$-2, %rbp
+	movq	$-3, %r12
+	movq	$-4, %r13
+	movq	$-5, %r14
+	movq	$-6, %r15
+	call	*%rdi
+	ldmxcsr	(%rsp)
+	fldcw	4(%rsp)
+	addq	$24, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+
+/*
+ * unsigned long ctx_fp_fill_and_yield(void (*yield)(void)): fill xmm0-15,
+ * yield, return a bitmask of the xmm registers that changed. Only a
+ * full-frame switch promises this (they are caller-saved in the ABI).
+ */
+	.globl ctx_fp_fill_and_yield
+ctx_fp_fill_and_yield:
+	pushq	%rbx
+	subq	$16, %rsp
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movabsq	$FILL(0x40 + \n), %rax
+	movq	%rax, %xmm\n
+	.endr
+	call	*%rdi
+	xorl	%ebx, %ebx
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movq	%xmm\n, %rax
+	movabsq	$FILL(0x40 + \n), %rcx
+	cmpq	%rcx, %rax
+	je	1f
+	btsq	$\n, %rbx
+1:
+	.endr
+	movq	%rbx, %rax
+	addq	$16, %rsp
+	popq	%rbx
+	ret
+
+/* void ctx_fp_clobber_and_yield(void (*yield)(void)) */
+	.globl ctx_fp_clobber_and_yield
+ctx_fp_clobber_and_yield:
+	subq	$8, %rsp
+	pcmpeqd	%xmm0, %xmm0
+	.irp n, 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movdqa	%xmm0, %xmm\n
+	.endr
+	call	*%rdi
+	addq	$8, %rsp
+	ret
+
+/*
+ * unsigned long preempt_regs_loop(unsigned long iterations, volatile unsigned long *progress)
+ * Counts in caller-saved registers only (rax, rcx, rdx, r8-r11), each by its
+ * own step, and checks them at the end: a preemption that lost one shows up
+ * as a nonzero bitmask.
+ */
+	.globl preempt_regs_loop
+preempt_regs_loop:
+	movq	%rdi, %r11		/* iterations left */
+	xorl	%eax, %eax
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+1:	addq	$1, %rax
+	addq	$3, %rcx
+	addq	$5, %rdx
+	addq	$7, %r8
+	addq	$11, %r9
+	addq	$13, %r10
+	movq	%rax, (%rsi)
+	decq	%r11
+	jnz	1b
+	/* Expected: step * iterations. */
+	movq	%rdi, %r11
+	xorl	%esi, %esi
+	cmpq	%r11, %rax
+	setne	%sil
+	imulq	$3, %rdi, %r11
+	cmpq	%r11, %rcx
+	jz	2f
+	orq	$2, %rsi
+2:	imulq	$5, %rdi, %r11
+	cmpq	%r11, %rdx
+	jz	3f
+	orq	$4, %rsi
+3:	imulq	$7, %rdi, %r11
+	cmpq	%r11, %r8
+	jz	4f
+	orq	$8, %rsi
+4:	imulq	$11, %rdi, %r11
+	cmpq	%r11, %r9
+	jz	5f
+	orq	$16, %rsi
+5:	imulq	$13, %rdi, %r11
+	cmpq	%r11, %r10
+	jz	6f
+	orq	$32, %rsi
+6:	movq	%rsi, %rax
+	ret
