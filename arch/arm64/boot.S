@@ -6,10 +6,10 @@
  * continue at the linked (TTBR1) address. C takes over in arch_start().
  */
 #include <arch/layout.h>
+#include <arch/psr.h>
 
 #define CURRENTEL_EL2   (2 << 2)
 #define HCR_EL2_RW      (1 << 31)
-#define SPSR_EL1H_MASKED 0x3c5
 #define SCTLR_EL1_RES1  0x30d00800
 #define SCTLR_M         (1 << 0)
 #define SCTLR_C         (1 << 2)

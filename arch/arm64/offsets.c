@@ -1,5 +1,6 @@
 /* struct trap_frame layout for the generated vectors. */
 #include <kiln/asm_offsets.h>
+#include <arch/fpu.h>
 #include <arch/trap_frame.h>
 
 #define XREG(n) OFFSET(TF_X##n, trap_frame, x[n])
@@ -46,4 +47,8 @@ void gen_offsets(void)
 	OFFSET(TF_FAR, trap_frame, far);
 	OFFSET(TF_KIND, trap_frame, kind);
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
+	OFFSET(FP_Q0, fpsimd_state, q);
+	OFFSET(FP_FPSR, fpsimd_state, fpsr);
+	OFFSET(FP_FPCR, fpsimd_state, fpcr);
+	DEFINE(FP_SIZE, sizeof(struct fpsimd_state));
 }
