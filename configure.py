@@ -620,8 +620,8 @@ def cmd_list(args):
 def cmd_diff(args):
     with tempfile.TemporaryDirectory(prefix="kiln-diff-") as tmp:
         trees = []
-        for profile in (args.profile_a, args.profile_b):
-            kconf = resolve(profile, args.arch, args.set or [])
+        for profile, own in ((args.profile_a, args.set_a), (args.profile_b, args.set_b)):
+            kconf = resolve(profile, args.arch, (args.set or []) + (own or []))
             builddir = os.path.join(tmp, profile)
             trees.append(render_tree(kconf, profile, args.arch, builddir, False))
     changed = 0
@@ -666,6 +666,10 @@ def parse_args(argv):
             p.add_argument("--stat", action="store_true", help="per-file changed-line counts only")
             p.add_argument("--set", action="append", metavar="CONFIG_X=V",
                            help="override applied to both profiles")
+            p.add_argument("--set-a", action="append", metavar="CONFIG_X=V",
+                           help="override applied to the first profile only")
+            p.add_argument("--set-b", action="append", metavar="CONFIG_X=V",
+                           help="override applied to the second profile only")
         elif cmd in ("menuconfig", "savedefconfig", "regenerate"):
             p.add_argument("-o", "--output", required=True, help="build directory")
         args = p.parse_args(argv[1:])

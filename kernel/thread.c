@@ -4,6 +4,7 @@
 #include <kiln/kstack.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
+#include <kiln/printk.h>
 #include <kiln/sched.h>
 #include <kiln/string.h>
 #include <arch/cpu.h>
@@ -90,6 +91,22 @@ long thread_join(struct thread *t)
 	if (irqs)
 		arch_irq_enable();
 	return value;
+}
+
+void thread_check_stack_overflow(uintptr_t fault_addr)
+{
+	struct thread *self = sched_running() ? thread_current() : NULL;
+
+	if (!self || !kstack_in_guard(self->stack_base, fault_addr))
+		return;
+	printk("KERNEL STACK OVERFLOW in thread '%s' (id %u): access at %p, stack [%p, %p)\n",
+	       self->name, self->id, (void *)fault_addr, (void *)self->stack_base,
+	       (void *)self->stack_top);
+	if (!self->entry)
+		panic("stack overflow in thread '%s', which cannot be killed", self->name);
+	printk("killing thread '%s'; the kernel goes on\n", self->name);
+	/* The faulting context is abandoned where it stands; schedule() moves on. */
+	thread_exit(THREAD_KILLED);
 }
 
 void thread_set_tls(uintptr_t tls)

@@ -7,6 +7,7 @@
  */
 #include <arch/layout.h>
 #include <arch/psr.h>
+#include <kiln/kstack.h>
 
 #define CURRENTEL_EL2   (2 << 2)
 #define HCR_EL2_RW      (1 << 31)
@@ -150,14 +151,16 @@ boot_l0:	.skip 4096
 boot_l1:	.skip 4096
 
 	/*
-	 * The boot stack has an unmapped guard page below it once the final
-	 * page tables are live: an overflow faults instead of corrupting .bss.
+	 * The boot stack obeys the kernel stack rule (kiln/kstack.h): KSTACK_SIZE
+	 * bytes at a KSTACK_SLOT-aligned address, so the vectors' overflow test
+	 * holds for it too; its guard page sits just below.
 	 */
 	.section .bss.stack, "aw", @nobits
-	.balign 4096
+	.balign KSTACK_SLOT
+	.skip KSTACK_SLOT - 4096
 	.globl boot_stack_guard, boot_stack_top
 boot_stack_guard:
 	.skip 4096
 boot_stack:
-	.skip BOOT_STACK_SIZE
+	.skip KSTACK_SIZE
 boot_stack_top:

@@ -5,6 +5,8 @@
 #include <kiln/panic.h>
 #include <kiln/printk.h>
 #include <kiln/sched.h>
+#include <kiln/thread.h>
+#include <arch/layout.h>
 #include <arch/cpu.h>
 #include <arch/esr.h>
 #include <arch/trap_frame.h>
@@ -13,6 +15,9 @@
 STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
 
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+
+/* Where the vectors go when a kernel stack overflowed (see vectors.S). */
+uint8_t overflow_stacks[CONFIG_NR_CPUS][1 << OVERFLOW_STACK_SHIFT] __aligned(16);
 
 static const char *const kind_names[] = {
 	"EL1t sync",	      "EL1t IRQ",	   "EL1t FIQ",		"EL1t SError",
@@ -99,6 +104,8 @@ static void handle_sync(struct trap_frame *tf, struct cpu *cpu)
 		return;
 	}
 	dump_trap(tf, cpu);
+	if (ESR_EC(tf->esr) == ESR_EC_DABT_CUR)
+		thread_check_stack_overflow(tf->far);
 	panic("unhandled %s in kernel at %p", esr_class_name(ESR_EC(tf->esr)), (void *)tf->elr);
 }
 

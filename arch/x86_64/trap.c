@@ -6,6 +6,7 @@
 #include <kiln/panic.h>
 #include <kiln/printk.h>
 #include <kiln/sched.h>
+#include <kiln/thread.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
@@ -112,6 +113,12 @@ static void handle_exception(struct trap_frame *tf, struct cpu *cpu)
 		return;
 	}
 	dump_trap(tf, cpu);
+	/*
+	 * A thread that ran into its guard page faults again pushing the #PF
+	 * frame there: that is the #DF, taken on its own IST stack.
+	 */
+	if (tf->vector == VEC_PAGE_FAULT || tf->vector == VEC_DOUBLE_FAULT)
+		thread_check_stack_overflow(read_cr2());
 	panic("unhandled %s in kernel at %p", exception_name(tf->vector), (void *)tf->rip);
 }
 

@@ -53,6 +53,14 @@ void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
 struct thread *thread_current(void);
 
+/*
+ * Called by a fatal kernel fault at fault_addr. If that address is in the
+ * current thread's stack guard, report a stack overflow of that thread and
+ * kill it (never returns), or panic if it is the main or idle thread.
+ * Returns if the fault was something else.
+ */
+void thread_check_stack_overflow(uintptr_t fault_addr);
+
 /* The calling thread's TLS pointer: stored, and loaded into the TLS register. */
 void thread_set_tls(uintptr_t tls);
 /* Reads the TLS register itself, not the stored copy. */

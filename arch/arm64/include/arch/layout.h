@@ -19,7 +19,9 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1 << PAGE_SHIFT)
 
-#define BOOT_STACK_SIZE 16384
+
+/* Per-CPU stack the vectors switch to when a kernel stack overflowed (4 KiB). */
+#define OVERFLOW_STACK_SHIFT 12
 
 /* The boot tables map this much of physical memory (1 GiB blocks). */
 #define BOOT_MAP_SIZE 0x100000000
