@@ -25,16 +25,25 @@ static uint64_t per_op_x100(uint64_t cycles, uint64_t ops, uint64_t hz)
 	return cycles * 1000000 / (hz / 1000) * 100 / ops;
 }
 
+/* Cycles one batch of b->ops operations took. */
+static uint64_t batch(const struct kbench_case *b)
+{
+	uint64_t start;
+
+	if (b->measure)
+		return b->measure(b->ops);
+	start = arch_cycles();
+	b->run(b->ops);
+	return arch_cycles() - start;
+}
+
 static void run_one(const struct kbench_case *b, uint64_t hz, const char *unit)
 {
 	uint64_t per[KBENCH_BATCHES];
 
-	b->run(b->ops); /* warm caches and TCG's translation cache */
-	for (int i = 0; i < KBENCH_BATCHES; i++) {
-		uint64_t start = arch_cycles();
-		b->run(b->ops);
-		per[i] = per_op_x100(arch_cycles() - start, b->ops, hz);
-	}
+	batch(b); /* warm caches and TCG's translation cache */
+	for (int i = 0; i < KBENCH_BATCHES; i++)
+		per[i] = per_op_x100(batch(b), b->ops, hz);
 	sort(per, KBENCH_BATCHES);
 	printk("kbench: name=%s batches=%d ops=%lu min=%lu.%02lu median=%lu.%02lu unit=%s\n",
 	       b->name, KBENCH_BATCHES, (unsigned long)b->ops, (unsigned long)(per[0] / 100),

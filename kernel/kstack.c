@@ -49,7 +49,8 @@ void kstack_free(uintptr_t base)
 {
 	unsigned int slot = (base - KSTACK_AREA_BASE) / KSTACK_SLOT;
 
-	BUG_ON(base != slot_base(slot) || slot == 0 || slot >= KSTACK_AREA_SLOTS || !slot_used[slot]);
+	BUG_ON(base != slot_base(slot) || slot == 0 || slot >= KSTACK_AREA_SLOTS ||
+	       !slot_used[slot]);
 	unmap_pages(base, KSTACK_SIZE);
 	slot_used[slot] = false;
 }

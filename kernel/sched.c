@@ -20,6 +20,7 @@ struct run_queue {
 };
 
 static struct run_queue run_queues[THREAD_PRIORITIES];
+static unsigned int nonempty;	/* bit p: run_queues[p] has a thread */
 static struct thread *sleepers; /* sorted by wake_at_ns */
 static struct thread main_thread, *idle_thread;
 static unsigned int slice_left;
@@ -35,21 +36,26 @@ static void enqueue(struct thread *t)
 	else
 		q->head = t;
 	q->tail = t;
+	nonempty |= 1u << t->priority;
 }
 
 static struct thread *dequeue_best(void)
 {
-	for (int p = THREAD_PRIO_MAX; p >= 0; p--) {
-		struct run_queue *q = &run_queues[p];
-		struct thread *t = q->head;
-		if (!t)
-			continue;
-		q->head = t->next;
-		if (!q->head)
-			q->tail = NULL;
-		return t;
+	struct run_queue *q;
+	struct thread *t;
+	int p;
+
+	if (!nonempty)
+		return NULL;
+	p = 31 - __builtin_clz(nonempty);
+	q = &run_queues[p];
+	t = q->head;
+	q->head = t->next;
+	if (!q->head) {
+		q->tail = NULL;
+		nonempty &= ~(1u << p);
 	}
-	return NULL;
+	return t;
 }
 
 void sched_make_runnable(struct thread *t)
@@ -184,6 +190,7 @@ void sched_init(void)
 		panic("sched: cannot create the idle thread");
 	/* The idle thread runs only when nothing else can: keep it off the run queues. */
 	run_queues[THREAD_PRIO_IDLE] = (struct run_queue){0};
+	nonempty &= ~(1u << THREAD_PRIO_IDLE);
 	slice_left = SCHED_SLICE_TICKS;
 	running = true;
 }

@@ -1,7 +1,10 @@
 /* Arch-neutral benchmarks. */
+#include <kiln/ctxswitch.h>
 #include <kiln/kbench.h>
 #include <kiln/page_alloc.h>
 #include <kiln/printk.h>
+#include <kiln/thread.h>
+#include <arch/cpu.h>
 
 /* The loop itself: the floor under every other figure. */
 KBENCH(empty_loop, 10000)
@@ -22,4 +25,79 @@ KBENCH(snprintf_mixed, 100)
 
 	for (uint64_t i = 0; i < n; i++)
 		snprintf(buf, sizeof(buf), "%s %d %08x %p", "kiln", (int)i, (unsigned int)i, buf);
+}
+
+/* The switch routine alone: save and restore the current thread's state in place. */
+KBENCH(ctx_switch_bare, 10000)
+{
+	struct thread *self = thread_current();
+	bool irqs = arch_irq_enabled();
+
+	arch_irq_disable();
+	for (uint64_t i = 0; i < n; i++)
+		ctx_switch(self, self);
+	if (irqs)
+		arch_irq_enable();
+}
+
+static void yield_times(void *arg)
+{
+	for (uintptr_t i = (uintptr_t)arg; i > 0; i--)
+		thread_yield();
+}
+
+/* Two threads yielding to each other: n switches, scheduler included. */
+KBENCH(ctx_switch_yield, 200000)
+{
+	struct thread *peer = thread_create("yield-peer", yield_times, (void *)(uintptr_t)(n / 2),
+					    thread_current()->priority);
+
+	yield_times((void *)(uintptr_t)(n / 2));
+	thread_join(peer);
+}
+
+struct latency {
+	volatile uint64_t last[2]; /* each spinner's latest cycle count */
+	volatile unsigned int running;
+	uint64_t total;
+	uint64_t samples, want;
+};
+
+/*
+ * Spin stamping the cycle counter. Seeing the other spinner's stamp change
+ * while we were away means we were just switched back in: the gap from its
+ * last stamp to our first is timer interrupt + scheduler + switch.
+ */
+static void stamp(void *arg)
+{
+	struct latency *l = arg;
+	unsigned int me = l->running++;
+	uint64_t seen = 0;
+
+	while (l->samples < l->want) {
+		/* Read the other's stamp first: then now >= other whatever preempts us. */
+		uint64_t other = l->last[!me], now = arch_cycles();
+		if (other != seen) {
+			if (l->last[me]) {
+				l->total += now - other;
+				l->samples++;
+			}
+			seen = other;
+		}
+		l->last[me] = now;
+	}
+}
+
+/* Timer interrupt to the next thread running: n preemptions of one spinner by another. */
+KBENCH_MEASURED(preempt_switch_latency, 10)
+{
+	static struct latency l;
+	struct thread *t[2];
+
+	l = (struct latency){.want = n};
+	for (int i = 0; i < 2; i++)
+		t[i] = thread_create("stamp", stamp, &l, thread_current()->priority);
+	for (int i = 0; i < 2; i++)
+		thread_join(t[i]);
+	return l.total;
 }
