@@ -204,7 +204,8 @@ def macro_names(paths, macro):
     sources; conditional is True when the declaration sits inside an #if/#ifdef block (so the
     configuration decides whether it exists)."""
     names = {}
-    pattern = re.compile(r"^%s\((\w+)" % re.escape(macro))
+    # NAME(base, OPT) builds the name from a -D flag of the object: base_<OPT value>.
+    pattern = re.compile(r"^%s\((?:NAME\((\w+), \w+\)|(\w+))" % re.escape(macro))
     for p in paths:
         depth = 0
         for line in Path(p).read_text(errors="replace").splitlines():
@@ -214,7 +215,8 @@ def macro_names(paths, macro):
                 continue
             m = pattern.match(line)
             if m:
-                names[m.group(1)] = names.get(m.group(1), True) and depth > 0
+                name = m.group(1) + "_*" if m.group(1) else m.group(2)
+                names[name] = names.get(name, True) and depth > 0
     return names
 
 

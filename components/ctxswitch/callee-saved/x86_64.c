@@ -3,7 +3,6 @@
 #include <ctxswitch/frame.h>
 #include <arch/fpu.h>
 
-
 void ctx_prepare(struct thread *t)
 {
 	struct switch_frame *f = (struct switch_frame *)(t->stack_top - 16) - 1;

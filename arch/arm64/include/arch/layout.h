@@ -19,7 +19,6 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1 << PAGE_SHIFT)
 
-
 /* Per-CPU stack the vectors switch to when a kernel stack overflowed (4 KiB). */
 #define OVERFLOW_STACK_SHIFT 12
 
