@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 
 static unsigned long ticks;
+static uint64_t tick_ns[2]; /* this tick's and the previous tick's clock_ns() */
 
 uint64_t clock_ns(void)
 {
@@ -23,5 +24,12 @@ unsigned long clock_ticks(void)
 void clock_tick(void)
 {
 	ticks++;
-	sched_tick();
+	tick_ns[1] = tick_ns[0];
+	tick_ns[0] = clock_ns();
+	sched_tick(tick_ns[0]);
+}
+
+uint64_t clock_prev_tick_ns(void)
+{
+	return tick_ns[1];
 }

@@ -100,17 +100,18 @@ static void wake_sleepers(uint64_t now)
 	while (sleepers && sleepers->wake_at_ns <= now) {
 		struct thread *t = sleepers;
 		sleepers = t->next;
+		t->woken_at_ns = now;
 		sched_make_runnable(t);
 	}
 }
 
-void sched_tick(void)
+void sched_tick(uint64_t now)
 {
 	struct cpu *cpu = this_cpu();
 
 	if (!running)
 		return;
-	wake_sleepers(clock_ns());
+	wake_sleepers(now);
 	if (cpu->current == idle_thread || --slice_left == 0)
 		cpu->need_resched = true;
 }

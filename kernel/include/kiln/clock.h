@@ -13,5 +13,7 @@ uint64_t clock_ns(void);
 unsigned long clock_ticks(void);
 /* The platform's timer interrupt handler calls this once per tick. */
 void clock_tick(void);
+/* clock_ns() as seen by the tick before the one being handled. */
+uint64_t clock_prev_tick_ns(void);
 
 #endif

@@ -17,8 +17,8 @@ void schedule(void);
 /* With interrupts disabled: queue t to run. */
 void sched_make_runnable(struct thread *t);
 
-/* Timer interrupt: wake sleepers, charge the time slice. */
-void sched_tick(void);
+/* Timer interrupt at time now: wake sleepers due by now, charge the time slice. */
+void sched_tick(uint64_t now);
 /*
  * On the way out of an interrupt handler, with interrupts still disabled: if
  * the tick asked for it and this is the outermost interrupt, switch threads
