@@ -5,6 +5,16 @@
  */
 #define FILL(n) (0x5a5a000000000000 + 0x0101010101 * (n))
 
+/* Set bit `bit` of %eax if reg no longer holds FILL(n); clobbers %rcx, %rdx. */
+.macro check reg, n, bit
+	movabsq	$FILL(\n), %rcx
+	cmpq	%rcx, \reg
+	setne	%dl
+	movzbl	%dl, %edx
+	shll	$\bit, %edx
+	orl	%edx, %eax
+.endm
+
 	.text
 
 /* Callee-saved values this test installs; MXCSR rounds down, FCW uses 53-bit precision. */
@@ -39,35 +49,12 @@ ctx_abi_fill_and_yield:
 	movabsq	$FILL(6), %r15
 	call	*%rdi
 	xorl	%eax, %eax
-	movabsq	$FILL(1), %rcx
-	cmpq	%rcx, %rbx
-	setne	%dl
-	orb	%dl, %al
-	movabsq	$FILL(2), %rcx
-	cmpq	%rcx, %rbp
-	setne	%dl
-	shlb	$1, %dl
-	orb	%dl, %al
-	movabsq	$FILL(3), %rcx
-	cmpq	%rcx, %r12
-	setne	%dl
-	shlb	$2, %dl
-	orb	%dl, %al
-	movabsq	$FILL(4), %rcx
-	cmpq	%rcx, %r13
-	setne	%dl
-	shlb	$3, %dl
-	orb	%dl, %al
-	movabsq	$FILL(5), %rcx
-	cmpq	%rcx, %r14
-	setne	%dl
-	shlb	$4, %dl
-	orb	%dl, %al
-	movabsq	$FILL(6), %rcx
-	cmpq	%rcx, %r15
-	setne	%dl
-	shlb	$5, %dl
-	orb	%dl, %al
+	check	%rbx, 1, 0
+	check	%rbp, 2, 1
+	check	%r12, 3, 2
+	check	%r13, 4, 3
+	check	%r14, 5, 4
+	check	%r15, 6, 5
 	stmxcsr	8(%rsp)
 	cmpl	$TEST_MXCSR, 8(%rsp)
 	setne	%dl
