@@ -153,3 +153,36 @@ def test_diff_errors(args, message):
     assert message in proc.stderr, kh.describe(proc)
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr
+
+
+# What only one context-switch backend's routine contains, per arch.
+SWITCH_EVIDENCE = {
+    "x86_64": {"callee-saved": "stmxcsr", "full-frame": "fxsave"},
+    "arm64": {"callee-saved": "SF_D8", "full-frame": "stp\tq0, q1"},
+}
+
+
+@pytest.mark.parametrize("arch", sorted(SWITCH_EVIDENCE))
+def test_diff_of_backends_alone_is_the_switch_routine(arch):
+    if arch not in ARCHES:
+        pytest.skip("no %s in this tree" % arch)
+    needs("tiny")
+    proc = diff("tiny", "tiny", "--arch", arch, "--set-a", "CONFIG_CTXSWITCH_CALLEE_SAVED=y",
+                "--set-b", "CONFIG_CTXSWITCH_FULL_FRAME=y")
+    assert proc.returncode == 1, kh.describe(proc)
+    files = split_unified(proc.stdout)
+    assert "generated/switch.S" in files, kh.describe(proc)
+    removed, added = files["generated/switch.S"]
+    evidence = SWITCH_EVIDENCE[arch]
+    assert any(evidence["callee-saved"] in l for l in removed), proc.stdout
+    assert any(evidence["full-frame"] in l for l in added), proc.stdout
+    # The entry code does not depend on the backend.
+    assert not [f for f in files if f.endswith(("entry.S", "vectors.S"))], sorted(files)
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_profiles_cover_both_backends(arch, builds):
+    """The boot matrix runs every profile, so both backends get tested on every arch."""
+    backends = {kh.selected_variants(builds.configured(p, arch).path).get("ctxswitch")
+                for p in PROFILES}
+    assert backends == {"callee-saved", "full-frame"}, backends
