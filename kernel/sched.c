@@ -13,7 +13,7 @@
 #include <arch/cpu.h>
 #include <arch/layout.h>
 
-extern char boot_stack_guard[];
+extern char boot_stack_guard[], boot_stack_top[];
 
 struct run_queue {
 	struct thread *head, *tail;
@@ -184,6 +184,7 @@ void sched_init(void)
 		.priority = THREAD_PRIO_DEFAULT,
 		.name = "main",
 		.stack_base = (uintptr_t)boot_stack_guard + PAGE_SIZE,
+		.stack_top = (uintptr_t)boot_stack_top,
 	};
 	cpu->current = &main_thread;
 	idle_thread = thread_create("idle", idle_loop, NULL, THREAD_PRIO_IDLE);

@@ -72,7 +72,7 @@ static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
 
 	printk("\nEXCEPTION %s on CPU %u: EC 0x%02x %s, ISS 0x%07lx\n", kind_names[tf->kind & 15],
 	       cpu->index, ec, esr_class_name(ec), (unsigned long)ESR_ISS(tf->esr));
-	printk("ESR_EL1=%016lx FAR_EL1=%p ELR_EL1=%p SPSR_EL1=%08lx\n", tf->esr, (void *)tf->far,
+	printk("ESR_EL1=%016lx FAR_EL1=%p ELR_EL1=%p SPSR_EL1=%016lx\n", tf->esr, (void *)tf->far,
 	       (void *)tf->elr, tf->spsr);
 	for (int i = 0; i < 30; i += 2)
 		printk("X%-2d=%016lx X%-2d=%016lx\n", i, tf->x[i], i + 1, tf->x[i + 1]);

@@ -172,11 +172,22 @@ ARCH_CRASH = {
                            "KERNEL STACK OVERFLOW in thread 'main'",
                            "KERNEL PANIC: stack overflow in thread 'main', which cannot be killed"],
     },
+    "arm64": {
+        "null_deref": ["EXCEPTION EL1h sync", "EC 0x25 Data abort", "FAR_EL1=0x0000000000000010",
+                       "KERNEL PANIC: unhandled Data abort"],
+        "undefined_instruction": ["EC 0x00 Unknown/undefined instruction",
+                                  "KERNEL PANIC: unhandled Unknown/undefined instruction"],
+        # The vector's SP test moves to the overflow stack before saving anything.
+        "stack_overflow": ["EXCEPTION EL1h sync", "EC 0x25 Data abort",
+                           "KERNEL STACK OVERFLOW in thread 'main'",
+                           "KERNEL PANIC: stack overflow in thread 'main', which cannot be killed"],
+    },
 }
 # Registers an exception report must show, keyed by arch.
 ARCH_REGISTERS = {
     "x86_64": ["RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP"] +
               ["R%d" % n for n in range(8, 16)] + ["RIP", "RSP", "CR2"],
+    "arm64": ["X%d" % n for n in range(31)] + ["SP", "ESR_EL1", "FAR_EL1", "ELR_EL1", "SPSR_EL1"],
 }
 
 CRASH_CASES = [(a, p, s) for a in ARCHES for p in PROFILES

@@ -3,6 +3,7 @@
 #include <kiln/kcrash.h>
 #include <kiln/panic.h>
 #include <kiln/types.h>
+#include "stack_eater.h"
 
 KCRASH(null_deref)
 {
@@ -15,6 +16,22 @@ KCRASH(null_deref)
 KCRASH(panic)
 {
 	panic("requested by kiln.crash=panic");
+}
+
+unsigned long stack_eater(volatile unsigned long depth)
+{
+	volatile char frame[512];
+
+	frame[depth % sizeof(frame)] = (char)depth;
+	if (depth == ~0ul)
+		return 0;
+	return stack_eater(depth + 1) + frame[0];
+}
+
+/* The main thread runs on the boot stack, which cannot be taken away: a clear panic. */
+KCRASH(stack_overflow)
+{
+	stack_eater(0);
 }
 
 #ifdef CONFIG_STACKPROTECTOR

@@ -5,6 +5,7 @@
 #include <kiln/thread.h>
 #include <arch/cpu.h>
 #include "ctx_abi.h"
+#include "stack_eater.h"
 
 static void return_arg(void *arg)
 {
@@ -194,21 +195,10 @@ KTEST(tls_pointer_survives_switches)
 	KEXPECT_EQ(thread_tls(), own);
 }
 
-/* Each frame keeps a live 512-byte buffer, so the recursion reaches the guard page quickly. */
-static unsigned long recurse(volatile unsigned long depth)
-{
-	volatile char frame[512];
-
-	frame[depth % sizeof(frame)] = (char)depth;
-	if (depth == ~0ul)
-		return 0;
-	return recurse(depth + 1) + frame[0];
-}
-
 static void overflow_stack(void *arg)
 {
 	(void)arg;
-	recurse(0);
+	stack_eater(0);
 }
 
 KTEST(thread_stack_overflow_kills_only_that_thread)
