@@ -1,6 +1,7 @@
 /* GIC front end: pick the driver matching the device tree, dispatch IRQs. */
 #include <kiln/irq.h>
 #include <kiln/panic.h>
+#include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <platform/irqchip.h>
 
@@ -55,4 +56,18 @@ void irqchip_send_sgi_self(unsigned int intid)
 int irqchip_version(void)
 {
 	return chip ? chip->version : 0;
+}
+
+/* SGIs 1-4: SGI 0 is left for the scheduler's future cross-CPU kicks. */
+unsigned int platform_self_irq(unsigned int n)
+{
+	unsigned int intid = 1 + n;
+
+	chip->enable(intid);
+	return intid;
+}
+
+void platform_send_self_irq(unsigned int irq)
+{
+	chip->send_sgi_self(irq);
 }

@@ -20,7 +20,8 @@
 #define ICW4_8086 0x01
 #define PIC_BASE  0x20
 
-#define TIMER_VECTOR 0x30
+#define TIMER_VECTOR	0x30
+#define SELF_IRQ_VECTOR 0x40
 
 static void pic_disable(void)
 {
@@ -48,4 +49,14 @@ void platform_init(void)
 	pic_disable();
 	irq_register(TIMER_VECTOR, timer_irq, NULL);
 	lapic_timer_start(TIMER_VECTOR, CONFIG_HZ);
+}
+
+unsigned int platform_self_irq(unsigned int n)
+{
+	return SELF_IRQ_VECTOR + n;
+}
+
+void platform_send_self_irq(unsigned int irq)
+{
+	lapic_send_self_ipi(irq);
 }

@@ -27,7 +27,7 @@ def test_boots_with_each_gic(builds, profile, gic):
     build = builds.built(profile, "arm64")
     proc, ktap = boot_tests(build, ["--gic", gic])
     assert "irqchip: GICv%s" % gic in proc.stdout
-    assert "arm64_sgi_reaches_handler" in ktap.names
+    assert "self_irq_reaches_handler" in ktap.names
     assert "clock_ticks_while_busy" in ktap.names
 
 

@@ -1,7 +1,9 @@
 /* Arch-neutral benchmarks. */
 #include <kiln/ctxswitch.h>
 #include <kiln/kbench.h>
+#include <kiln/irq.h>
 #include <kiln/page_alloc.h>
+#include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <kiln/thread.h>
 #include <arch/cpu.h>
@@ -100,4 +102,34 @@ KBENCH_MEASURED(preempt_switch_latency, 10)
 	for (int i = 0; i < 2; i++)
 		thread_join(t[i]);
 	return l.total;
+}
+
+static volatile unsigned long self_irqs;
+
+static void count_self_irq(unsigned int irq, void *arg)
+{
+	(void)irq;
+	(void)arg;
+	self_irqs++;
+}
+
+/* Self-interrupt to handler and back: IRQ entry, dispatch, acknowledge, exit. */
+KBENCH(irq_self_roundtrip, 1000)
+{
+	unsigned int irq = platform_self_irq(1);
+	bool irqs = arch_irq_enabled();
+
+	irq_register(irq, count_self_irq, NULL);
+	for (uint64_t i = 0; i < n; i++) {
+		unsigned long before = self_irqs;
+		arch_irq_disable();
+		platform_send_self_irq(irq);
+		arch_irq_enable();
+		while (self_irqs == before)
+			arch_cpu_relax();
+	}
+	arch_irq_disable();
+	irq_unregister(irq);
+	if (irqs)
+		arch_irq_enable();
 }

@@ -1,7 +1,10 @@
 /* Core kernel services: command line, per-CPU lookup, and the KTAP harness itself. */
 #include <kiln/cmdline.h>
 #include <kiln/cpu.h>
+#include <kiln/irq.h>
 #include <kiln/ktest.h>
+#include <kiln/platform.h>
+#include <arch/cpu.h>
 
 KTEST(cmdline_finds_values)
 {
@@ -34,4 +37,36 @@ KTEST(percpu_finds_boot_cpu)
 	KEXPECT_EQ(cpu->self, cpu);
 	KEXPECT_EQ(cpu->index, 0);
 	KEXPECT_EQ(cpu->hwid, arch_cpu_hwid());
+}
+
+static unsigned int irq_hits, irq_depth;
+
+static void count_irq(unsigned int irq, void *arg)
+{
+	irq_hits += irq == *(unsigned int *)arg;
+	irq_depth = this_cpu()->trap_depth;
+}
+
+/* The IRQ path end to end: raise, deliver only once unmasked, dispatch, acknowledge. */
+KTEST(self_irq_reaches_handler)
+{
+	unsigned int irq = platform_self_irq(0);
+	bool irqs = arch_irq_enabled();
+
+	irq_hits = 0;
+	irq_register(irq, count_irq, &irq);
+	arch_irq_disable();
+	platform_send_self_irq(irq);
+	for (int i = 0; i < 1000; i++)
+		arch_cpu_relax();
+	KEXPECT_EQ(irq_hits, 0); /* interrupts are still off */
+	arch_irq_enable();
+	for (int i = 0; i < 1000 && !irq_hits; i++)
+		arch_cpu_relax();
+	arch_irq_disable();
+	irq_unregister(irq);
+	KEXPECT_EQ(irq_hits, 1);
+	KEXPECT_EQ(irq_depth, 1);
+	if (irqs)
+		arch_irq_enable();
 }

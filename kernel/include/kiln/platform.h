@@ -19,6 +19,15 @@ void platform_init(void);
 /* Cycle-counter frequency in Hz, measured once against a fixed-rate timer. */
 uint64_t platform_cycles_per_sec(void);
 
+/*
+ * Self-interrupts, for tests and benchmarks of the IRQ path: the n-th (0-3)
+ * interrupt number this CPU can raise on itself, unmasked and ready (x86_64:
+ * an IDT vector sent by self-IPI; arm64: a GIC SGI), and the call that
+ * raises it.
+ */
+unsigned int platform_self_irq(unsigned int n);
+void platform_send_self_irq(unsigned int irq);
+
 /* Powers off or leaves the emulator; pass selects the success or failure exit status. */
 __noreturn void platform_exit(bool pass);
 

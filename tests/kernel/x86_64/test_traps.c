@@ -15,8 +15,6 @@
 #define PF_WRITE   (1u << 1)
 #define PF_FETCH   (1u << 4)
 
-#define TEST_IRQ_VECTOR 0x40
-
 extern char boot_stack_guard[];
 void trap_regs_roundtrip(uint64_t out[15]);
 
@@ -171,29 +169,6 @@ KTEST(x86_trap_preserves_all_registers)
 	trap_regs_roundtrip(regs);
 	for (unsigned int i = 0; i < 15; i++)
 		KEXPECT_EQ(regs[i], 0x0101010101010101ull * (i + 1) + 0x1000000000000000ull);
-}
-
-static unsigned int irq_hits, irq_depth;
-
-static void count_irq(unsigned int irq, void *arg)
-{
-	(void)arg;
-	irq_hits += irq == TEST_IRQ_VECTOR;
-	irq_depth = this_cpu()->trap_depth;
-}
-
-KTEST(x86_self_ipi_reaches_handler)
-{
-	irq_hits = 0;
-	irq_register(TEST_IRQ_VECTOR, count_irq, NULL);
-	lapic_send_self_ipi(TEST_IRQ_VECTOR);
-	KEXPECT_EQ(irq_hits, 0); /* interrupts are still off */
-	arch_irq_enable();
-	asm volatile("nop");
-	arch_irq_disable();
-	irq_unregister(TEST_IRQ_VECTOR);
-	KEXPECT_EQ(irq_hits, 1);
-	KEXPECT_EQ(irq_depth, 1);
 }
 
 KTEST(x86_nmi_runs_on_ist_stack)
