@@ -13,42 +13,47 @@
 #define NAME(a, b)  NAME2(a, b)
 #define ROUNDS	    100
 
+struct abi_case {
+	unsigned long (*fill_and_yield)(void (*yield)(void));
+	void (*clobber_and_yield)(void (*yield)(void));
+};
+
 static void clobber_thread(void *arg)
 {
+	const struct abi_case *c = arg;
+
 	for (int i = 0; i < ROUNDS; i++)
-		ctx_abi_clobber_and_yield((void (*)(void))arg);
+		c->clobber_and_yield(thread_yield);
+}
+
+/* Bitmask of the registers that did not survive ROUNDS yields to a clobbering thread. */
+static unsigned long lost_across_yields(struct ktest *kt, const struct abi_case *c)
+{
+	struct thread *t =
+		thread_create("clobber", clobber_thread, (void *)c, thread_current()->priority);
+	unsigned long lost = 0;
+
+	KEXPECT_TRUE(t != NULL);
+	if (!t)
+		return ~0ul;
+	for (int i = 0; i < ROUNDS; i++)
+		lost |= c->fill_and_yield(thread_yield);
+	KEXPECT_EQ(thread_join(t), 0);
+	return lost;
 }
 
 KTEST(NAME(ctx_callee_saved_survive_yield, CTX_ABI_OPT))
 {
-	struct thread *t = thread_create("clobber", clobber_thread, (void *)thread_yield,
-					 thread_current()->priority);
-	unsigned long lost = 0;
+	static const struct abi_case c = {ctx_abi_fill_and_yield, ctx_abi_clobber_and_yield};
 
-	KASSERT_TRUE(t != NULL);
-	for (int i = 0; i < ROUNDS; i++)
-		lost |= ctx_abi_fill_and_yield(thread_yield);
-	KEXPECT_EQ(lost, 0);
-	KEXPECT_EQ(thread_join(t), 0);
+	KEXPECT_EQ(lost_across_yields(kt, &c), 0);
 }
 
 #ifdef CONFIG_CTXSWITCH_FULL_FRAME
-static void fp_clobber_thread(void *arg)
-{
-	for (int i = 0; i < ROUNDS; i++)
-		ctx_fp_clobber_and_yield((void (*)(void))arg);
-}
-
 KTEST(NAME(ctx_full_frame_keeps_fp_registers, CTX_ABI_OPT))
 {
-	struct thread *t = thread_create("fp-clobber", fp_clobber_thread, (void *)thread_yield,
-					 thread_current()->priority);
-	unsigned long lost = 0;
+	static const struct abi_case c = {ctx_fp_fill_and_yield, ctx_fp_clobber_and_yield};
 
-	KASSERT_TRUE(t != NULL);
-	for (int i = 0; i < ROUNDS; i++)
-		lost |= ctx_fp_fill_and_yield(thread_yield);
-	KEXPECT_EQ(lost, 0);
-	KEXPECT_EQ(thread_join(t), 0);
+	KEXPECT_EQ(lost_across_yields(kt, &c), 0);
 }
 #endif

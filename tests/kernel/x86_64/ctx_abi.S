@@ -15,6 +15,27 @@
 	orl	%edx, %eax
 .endm
 
+/* Keep the caller's callee-saved registers, plus 24 bytes of scratch (stack stays aligned). */
+.macro push_callee_saved
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$24, %rsp
+.endm
+
+.macro pop_callee_saved
+	addq	$24, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+.endm
+
 	.text
 
 /* Callee-saved values this test installs; MXCSR rounds down, FCW uses 53-bit precision. */
@@ -28,13 +49,7 @@
  */
 	.globl ctx_abi_fill_and_yield
 ctx_abi_fill_and_yield:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	subq	$24, %rsp		/* 0: saved MXCSR, 4: saved FCW, 8: scratch; keeps alignment */
+	push_callee_saved		/* 0: saved MXCSR, 4: saved FCW, 8: scratch; keeps alignment */
 	stmxcsr	(%rsp)
 	fnstcw	4(%rsp)
 	movl	$TEST_MXCSR, 8(%rsp)
@@ -67,25 +82,13 @@ ctx_abi_fill_and_yield:
 	orb	%dl, %al
 	ldmxcsr	(%rsp)
 	fldcw	4(%rsp)
-	addq	$24, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
+	pop_callee_saved
 	ret
 
 /* void ctx_abi_clobber_and_yield(void (*yield)(void)): wreck all that state, then yield. */
 	.globl ctx_abi_clobber_and_yield
 ctx_abi_clobber_and_yield:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	subq	$24, %rsp
+	push_callee_saved
 	stmxcsr	(%rsp)
 	fnstcw	4(%rsp)
 	movl	$0x7f80, 8(%rsp)	/* round toward zero, flush to zero */
@@ -101,13 +104,7 @@ ctx_abi_clobber_and_yield:
 	call	*%rdi
 	ldmxcsr	(%rsp)
 	fldcw	4(%rsp)
-	addq	$24, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
+	pop_callee_saved
 	ret
 
 /*
