@@ -106,11 +106,6 @@ bool ktest_name_matches(const char *filter, const char *name)
 	}
 }
 
-size_t ktest_count(void)
-{
-	return (size_t)(__ktest_cases_end - __ktest_cases_start);
-}
-
 int ktest_run_all(const char *filter)
 {
 	size_t planned = 0, i = 0;

@@ -48,11 +48,6 @@ void irqchip_enable(unsigned int intid)
 	chip->enable(intid);
 }
 
-void irqchip_send_sgi_self(unsigned int intid)
-{
-	chip->send_sgi_self(intid);
-}
-
 int irqchip_version(void)
 {
 	return chip ? chip->version : 0;

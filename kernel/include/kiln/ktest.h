@@ -52,7 +52,6 @@ struct ktest {
 
 /* Runs the cases matching filter; returns the number that failed. */
 int ktest_run_all(const char *filter);
-size_t ktest_count(void);
 /* filter: comma-separated names or 'prefix*' patterns; NULL or "" matches everything. */
 bool ktest_name_matches(const char *filter, const char *name);
 

@@ -35,9 +35,4 @@ struct trap_frame {
 	uint64_t pad; /* keeps the frame a multiple of 16 bytes */
 };
 
-static inline uintptr_t trap_frame_pc(const struct trap_frame *tf)
-{
-	return tf->elr;
-}
-
 #endif

@@ -14,9 +14,4 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-static inline uintptr_t trap_frame_pc(const struct trap_frame *tf)
-{
-	return tf->rip;
-}
-
 #endif

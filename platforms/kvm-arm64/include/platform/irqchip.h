@@ -25,7 +25,6 @@ void irqchip_init(const struct fdt *fdt);
 /* IRQ exception: acknowledge, run the handler, end of interrupt. */
 void irqchip_handle_irq(void);
 void irqchip_enable(unsigned int intid);
-void irqchip_send_sgi_self(unsigned int intid);
 int irqchip_version(void);
 
 #define GIC_INTID_MASK 0x3ff
