@@ -80,6 +80,17 @@ static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
 	backtrace_print_from(tf->elr, tf->x[29]);
 }
 
+static enum mem_fault abort_kind(unsigned int fsc)
+{
+	if (fsc == FSC_ALIGNMENT)
+		return MEM_FAULT_ALIGNMENT;
+	if ((fsc & ~3u) == FSC_TRANSLATION_L(0))
+		return MEM_FAULT_UNMAPPED;
+	if ((fsc & ~3u) == FSC_PERMISSION_L(0))
+		return MEM_FAULT_PROTECTION;
+	return MEM_FAULT_OTHER;
+}
+
 static void record(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
 {
 	unsigned int ec = ESR_EC(tf->esr);
@@ -87,9 +98,14 @@ static void record(struct trap_record *r, const struct trap_frame *tf, const str
 	r->vector = ec;
 	r->error = tf->esr;
 	r->pc = tf->elr;
-	r->fault_addr = ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR || ec == ESR_EC_PC_ALIGN
-				? tf->far
-				: 0;
+	r->fault_addr = 0;
+	r->fault = MEM_FAULT_NONE;
+	if (ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR) {
+		r->fault_addr = tf->far;
+		r->fault = abort_kind(ESR_ABT_FSC(tf->esr));
+	}
+	r->fault_write = ec == ESR_EC_DABT_CUR && (tf->esr & ESR_ABT_WNR);
+	r->fault_exec = ec == ESR_EC_IABT_CUR;
 	r->frame = (uintptr_t)tf;
 	r->depth = cpu->trap_depth;
 }

@@ -90,7 +90,14 @@ static void record(struct trap_record *r, const struct trap_frame *tf, const str
 	r->vector = tf->vector;
 	r->error = tf->error;
 	r->pc = tf->rip;
-	r->fault_addr = tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	r->fault_addr = 0;
+	r->fault = MEM_FAULT_NONE;
+	if (tf->vector == VEC_PAGE_FAULT) {
+		r->fault_addr = read_cr2();
+		r->fault = tf->error & PF_PRESENT ? MEM_FAULT_PROTECTION : MEM_FAULT_UNMAPPED;
+	}
+	r->fault_write = tf->vector == VEC_PAGE_FAULT && (tf->error & PF_WRITE);
+	r->fault_exec = tf->vector == VEC_PAGE_FAULT && (tf->error & PF_FETCH);
 	r->frame = (uintptr_t)tf;
 	r->depth = cpu->trap_depth;
 }

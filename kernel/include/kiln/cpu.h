@@ -8,12 +8,23 @@
 
 struct thread;
 
+/* A memory fault, decoded from the arch's error code (x86 #PF) or syndrome (arm64 ESR). */
+enum mem_fault {
+	MEM_FAULT_NONE,	      /* not a memory fault */
+	MEM_FAULT_UNMAPPED,   /* no translation */
+	MEM_FAULT_PROTECTION, /* mapped, but not for this access */
+	MEM_FAULT_ALIGNMENT,
+	MEM_FAULT_OTHER,
+};
+
 /* What the exception-fixup path saw, for tests and diagnostics. */
 struct trap_record {
-	uint64_t vector;
-	uint64_t error;
+	uint64_t vector; /* x86_64: IDT vector; arm64: ESR exception class */
+	uint64_t error;	 /* x86_64: error code; arm64: ESR */
 	uintptr_t pc;
-	uintptr_t fault_addr;
+	uintptr_t fault_addr; /* CR2 / FAR for memory faults */
+	enum mem_fault fault;
+	bool fault_write, fault_exec;
 	uintptr_t frame;
 	unsigned int depth;
 };

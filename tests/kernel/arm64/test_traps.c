@@ -4,6 +4,7 @@
 #include <kiln/extable.h>
 #include <kiln/irq.h>
 #include <kiln/ktest.h>
+#include <kiln/probe.h>
 #include <kiln/platform.h>
 #include <kiln/string.h>
 #include <arch/cpu.h>
@@ -12,7 +13,6 @@
 #include <platform/board.h>
 #include <platform/irqchip.h>
 
-extern char boot_stack_guard[];
 void trap_regs_roundtrip(uint64_t out[31]);
 
 static struct trap_record *last_fixup(void)
@@ -54,47 +54,25 @@ KTEST(arm64_undefined_instruction_recovers)
 	KEXPECT_EQ(r->pc, pc);
 }
 
-static bool probe_read(uintptr_t addr)
-{
-	uint64_t val;
-	int ok = 1;
-
-	asm volatile("1: ldr %0, [%2]\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "b 4f\n3: mov %w1, #0\n4:"
-		     : "=&r"(val), "+r"(ok)
-		     : "r"(addr)
-		     : "memory");
-	return ok;
-}
-
-static bool probe_write(uintptr_t addr, uint8_t val)
-{
-	int ok = 1;
-
-	asm volatile(
-		"1: strb %w2, [%1]\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "b 4f\n3: mov %w0, #0\n4:"
-		: "+r"(ok)
-		: "r"(addr), "r"(val)
-		: "memory");
-	return ok;
-}
-
-KTEST(arm64_null_read_translation_fault)
+KTEST(arm64_null_read_syndrome)
 {
 	struct trap_record *r = last_fixup();
 
-	KEXPECT_FALSE(probe_read(0x18));
+	uint64_t val;
+
+	KEXPECT_FALSE(probe_read64(0x18, &val));
 	KEXPECT_EQ(r->vector, ESR_EC_DABT_CUR);
 	KEXPECT_EQ(r->fault_addr, 0x18);
 	KEXPECT_EQ(ESR_ABT_FSC(r->error) & ~3u, FSC_TRANSLATION_L(0));
 	KEXPECT_EQ(r->error & ESR_ABT_WNR, 0);
 }
 
-KTEST(arm64_kernel_text_is_read_only)
+KTEST(arm64_text_write_syndrome)
 {
 	struct trap_record *r = last_fixup();
-	uintptr_t target = (uintptr_t)&probe_write;
+	uintptr_t target = (uintptr_t)&probe_write8;
 
-	KEXPECT_FALSE(probe_write(target, 0));
+	KEXPECT_FALSE(probe_write8(target, 0));
 	KEXPECT_EQ(r->vector, ESR_EC_DABT_CUR);
 	KEXPECT_EQ(r->fault_addr, target);
 	KEXPECT_EQ(ESR_ABT_FSC(r->error) & ~3u, FSC_PERMISSION_L(0));
@@ -115,15 +93,8 @@ KTEST(arm64_data_is_not_executable)
 	KEXPECT_EQ(r->vector, ESR_EC_IABT_CUR);
 	KEXPECT_EQ(r->pc, (uintptr_t)data_ret);
 	KEXPECT_EQ(r->fault_addr, (uintptr_t)data_ret);
-}
-
-KTEST(arm64_boot_stack_guard_is_unmapped)
-{
-	struct trap_record *r = last_fixup();
-
-	KEXPECT_FALSE(probe_read((uintptr_t)boot_stack_guard + 16));
-	KEXPECT_EQ(r->fault_addr, (uintptr_t)boot_stack_guard + 16);
-	KEXPECT_EQ(ESR_ABT_FSC(r->error) & ~3u, FSC_TRANSLATION_L(0));
+	KEXPECT_EQ(r->fault, MEM_FAULT_PROTECTION);
+	KEXPECT_TRUE(r->fault_exec);
 }
 
 KTEST(arm64_unaligned_exclusive_is_alignment_fault)
@@ -138,6 +109,7 @@ KTEST(arm64_unaligned_exclusive_is_alignment_fault)
 	KEXPECT_EQ(r->vector, ESR_EC_DABT_CUR);
 	KEXPECT_EQ(r->fault_addr, addr);
 	KEXPECT_EQ(ESR_ABT_FSC(r->error), FSC_ALIGNMENT);
+	KEXPECT_EQ(r->fault, MEM_FAULT_ALIGNMENT);
 }
 
 KTEST(arm64_trap_preserves_all_registers)

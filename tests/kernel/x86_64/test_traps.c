@@ -4,16 +4,13 @@
 #include <kiln/extable.h>
 #include <kiln/irq.h>
 #include <kiln/ktest.h>
+#include <kiln/probe.h>
 #include <kiln/string.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
 #include <arch/mmu.h>
 #include <arch/trap_frame.h>
-
-#define PF_PRESENT (1u << 0)
-#define PF_WRITE   (1u << 1)
-#define PF_FETCH   (1u << 4)
 
 extern char boot_stack_guard[];
 void trap_regs_roundtrip(uint64_t out[15]);
@@ -64,65 +61,6 @@ KTEST(x86_divide_error_recovers)
 	KEXPECT_EQ(r->vector, VEC_DIVIDE);
 }
 
-static uint64_t probe_read(uintptr_t addr, bool *faulted)
-{
-	uint64_t val = 0;
-	int ok = 1;
-
-	asm volatile(
-		"1: movq (%2), %0\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "jmp 4f\n3: movl $0, %1\n4:"
-		: "+r"(val), "+r"(ok)
-		: "r"(addr)
-		: "memory");
-	*faulted = !ok;
-	return val;
-}
-
-static bool probe_write(uintptr_t addr, uint8_t val)
-{
-	int ok = 1;
-
-	asm volatile(
-		"1: movb %2, (%1)\n2:\n\t" EXTABLE_ENTRY("1b", "3f") "jmp 4f\n3: movl $0, %0\n4:"
-		: "+r"(ok)
-		: "r"(addr), "r"(val)
-		: "memory");
-	return ok;
-}
-
-KTEST(x86_null_read_page_faults)
-{
-	struct trap_record *r = last_fixup();
-	bool faulted;
-
-	probe_read(0x18, &faulted);
-	KEXPECT_TRUE(faulted);
-	KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
-	KEXPECT_EQ(r->fault_addr, 0x18);
-	KEXPECT_EQ(r->error & (PF_PRESENT | PF_WRITE), 0);
-}
-
-KTEST(x86_kernel_text_is_read_only)
-{
-	struct trap_record *r = last_fixup();
-	uintptr_t target = (uintptr_t)&probe_write;
-
-	KEXPECT_FALSE(probe_write(target, 0xcc));
-	KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
-	KEXPECT_EQ(r->fault_addr, target);
-	KEXPECT_EQ(r->error & (PF_PRESENT | PF_WRITE), PF_PRESENT | PF_WRITE);
-}
-
-KTEST(x86_rodata_is_read_only)
-{
-	static const char constant[8] = "kiln";
-	struct trap_record *r = last_fixup();
-
-	KEXPECT_FALSE(probe_write((uintptr_t)constant, 'K'));
-	KEXPECT_EQ(r->fault_addr, (uintptr_t)constant);
-	KEXPECT_STREQ(constant, "kiln");
-}
-
 /* A `ret` in writable data: executing it must fault with the fetch bit set. */
 static uint8_t data_ret[16] = {0xc3};
 void nx_resume(void);
@@ -137,29 +75,36 @@ KTEST(x86_data_is_not_executable)
 	KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
 	KEXPECT_EQ(r->pc, (uintptr_t)data_ret);
 	KEXPECT_EQ(r->error & PF_FETCH, PF_FETCH);
+	KEXPECT_EQ(r->fault, MEM_FAULT_PROTECTION);
+	KEXPECT_TRUE(r->fault_exec);
 }
 
-KTEST(x86_boot_stack_guard_is_unmapped)
+KTEST(x86_boot_stack_guard_is_ram_in_the_direct_map)
+{
+	uint64_t val;
+
+	/* Only the image's mapping has the hole; the page itself is ordinary RAM. */
+	KEXPECT_TRUE(probe_read64((uintptr_t)phys_to_virt(virt_to_phys(boot_stack_guard)), &val));
+}
+
+KTEST(x86_not_present_read_error_code)
 {
 	struct trap_record *r = last_fixup();
-	bool faulted;
+	uint64_t val;
 
-	probe_read((uintptr_t)boot_stack_guard + 8, &faulted);
-	KEXPECT_TRUE(faulted);
-	KEXPECT_EQ(r->fault_addr, (uintptr_t)boot_stack_guard + 8);
-	/* The same page through the direct map is ordinary RAM. */
-	probe_read((uintptr_t)phys_to_virt(virt_to_phys(boot_stack_guard)), &faulted);
-	KEXPECT_FALSE(faulted);
+	KEXPECT_FALSE(probe_read64(0x18, &val));
+	KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
+	KEXPECT_EQ(r->error & (PF_PRESENT | PF_WRITE | PF_USER), 0);
 }
 
 KTEST(x86_noncanonical_address_is_gp)
 {
 	struct trap_record *r = last_fixup();
-	bool faulted;
+	uint64_t val;
 
-	probe_read(0x8000000000000000ull, &faulted);
-	KEXPECT_TRUE(faulted);
+	KEXPECT_FALSE(probe_read64(0x8000000000000000ull, &val));
 	KEXPECT_EQ(r->vector, VEC_GP);
+	KEXPECT_EQ(r->fault, MEM_FAULT_NONE);
 }
 
 KTEST(x86_trap_preserves_all_registers)

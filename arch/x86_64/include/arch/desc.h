@@ -15,6 +15,12 @@
 #define VEC_MACHINE_CHECK  18
 #define VEC_FIRST_IRQ	   32
 
+/* #PF error code bits */
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE   (1u << 1)
+#define PF_USER	   (1u << 2)
+#define PF_FETCH   (1u << 4)
+
 /* IST slots (1-based, as in the IDT gate). */
 #define IST_NMI		  1
 #define IST_DOUBLE_FAULT  2
