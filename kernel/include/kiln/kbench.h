@@ -20,17 +20,17 @@ struct kbench_case {
 	uint64_t (*measure)(uint64_t n);
 };
 
-#define KBENCH(bname, nops)                                                                   \
-	static void bname##_kbench(uint64_t n);                                               \
-	static const struct kbench_case bname##_kbench_case __used __section(".kbench_cases") \
-		__aligned(8) = {#bname, (nops), bname##_kbench, NULL};                        \
+#define KBENCH(bname, nops)                                                                \
+	static void bname##_kbench(uint64_t n);                                            \
+	static const struct kbench_case bname##_kbench_case __used __no_reorder __section( \
+		".kbench_cases") __aligned(8) = {#bname, (nops), bname##_kbench, NULL};    \
 	static void bname##_kbench(uint64_t n)
 
 /* For costs only the benchmark can time (an interval inside another thread...). */
-#define KBENCH_MEASURED(bname, nops)                                                          \
-	static uint64_t bname##_kbench(uint64_t n);                                           \
-	static const struct kbench_case bname##_kbench_case __used __section(".kbench_cases") \
-		__aligned(8) = {#bname, (nops), NULL, bname##_kbench};                        \
+#define KBENCH_MEASURED(bname, nops)                                                       \
+	static uint64_t bname##_kbench(uint64_t n);                                        \
+	static const struct kbench_case bname##_kbench_case __used __no_reorder __section( \
+		".kbench_cases") __aligned(8) = {#bname, (nops), NULL, bname##_kbench};    \
 	static uint64_t bname##_kbench(uint64_t n)
 
 #define KBENCH_BATCHES 10

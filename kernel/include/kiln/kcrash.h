@@ -14,10 +14,10 @@ struct kcrash_case {
 	void (*fn)(void);
 };
 
-#define KCRASH(cname)                                                                         \
-	static void cname##_kcrash(void);                                                     \
-	static const struct kcrash_case cname##_kcrash_case __used __section(".kcrash_cases") \
-		__aligned(8) = {#cname, cname##_kcrash};                                      \
+#define KCRASH(cname)                                                                      \
+	static void cname##_kcrash(void);                                                  \
+	static const struct kcrash_case cname##_kcrash_case __used __no_reorder __section( \
+		".kcrash_cases") __aligned(8) = {#cname, cname##_kcrash};                  \
 	static void cname##_kcrash(void)
 
 /* Runs the named scenario; returns only if it did not crash (or does not exist). */
