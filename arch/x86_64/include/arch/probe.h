@@ -1,0 +1,10 @@
+/* Instruction templates for kernel/probe.c (named asm operands: addr, val, ok). */
+#ifndef ARCH_PROBE_H
+#define ARCH_PROBE_H
+
+#define PROBE_READ64 "movq (%[addr]), %[val]"
+#define PROBE_WRITE8 "movb %b[val], (%[addr])"
+#define PROBE_FAILED "movl $0, %k[ok]"
+#define PROBE_BRANCH "jmp"
+
+#endif
