@@ -77,3 +77,14 @@ def configured_dir(tmp_path):
     if proc.returncode != 0:
         pytest.fail("could not configure the directory to protect:\n" + kh.describe(proc))
     return path
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A private copy of the source tree, plus a directory that copy configured."""
+    copy = kh.copy_tree(tmp_path / "repo")
+    protect = tmp_path / "protected"
+    proc = kh.configure_build_dir(protect, kh.DEFAULT_PROFILE, kh.DEFAULT_ARCH, root=copy)
+    if proc.returncode != 0:
+        pytest.fail("the copied tree does not configure:\n" + kh.describe(proc))
+    return copy, protect

@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+# Tree discovery is the configurator's own, so the test matrix grows with the tree.
+from kilnconf.tree import SOURCE_DIRS, arches, components, profiles  # noqa: E402
 CONFIGURE = ROOT / "configure.py"
 QEMU_RUN = ROOT / "scripts" / "qemu-run.py"
 GEN_OFFSETS = ROOT / "scripts" / "gen-offsets.py"
@@ -29,29 +32,11 @@ TOOL_TIMEOUT = 120
 # ---------------------------------------------------------------------------
 # Tree discovery: the test matrix grows with the tree.
 
-def arches():
-    """Every folder arch/*/ that holds a defconfig."""
-    base = ROOT / "arch"
-    return sorted(d.name for d in base.iterdir() if (d / "defconfig").is_file())
-
-
-def profiles():
-    """profiles/*.config except base.config."""
-    return sorted(p.stem for p in (ROOT / "profiles").glob("*.config") if p.name != "base.config")
-
-
 def profile_description(name):
     """What follows 'name:' on the first comment line of profiles/name.config."""
     first = (ROOT / "profiles" / (name + ".config")).read_text().splitlines()[0]
     m = re.match(r"#\s*%s:\s*(.*)$" % re.escape(name), first)
     return m.group(1).strip() if m else None
-
-
-def components():
-    """{component: [variant, ...]}: the folders components/C/V/ that hold a Kconfig."""
-    base = ROOT / "components"
-    return {c.name: sorted(v.name for v in c.iterdir() if (v / "Kconfig").is_file())
-            for c in sorted(base.iterdir()) if c.is_dir()}
 
 
 ARCHES = arches()
@@ -163,6 +148,31 @@ def snapshot_diff(before, after):
     return changes
 
 
+def assert_config_error(args, expect, protect, tmp_path, *, python=None, root=ROOT, env=None,
+                        output_opt=("-o",)):
+    """Run configure.py ARGS -o PROTECT (a configured directory) and ARGS -o MISSING.
+
+    Both must exit 2 with every string of `expect` on stderr, without a traceback; PROTECT
+    must keep every file's bytes and mtime and MISSING must not be created."""
+    before = snapshot(protect)
+    assert before, "nothing to protect in %s" % protect
+    missing = tmp_path / "not-created" / "build"
+    results = []
+    for target in (protect, missing):
+        proc = configure(*(list(args) + list(output_opt) + [target]), python=python,
+                            root=root, env=env)
+        results.append(proc)
+        assert proc.returncode == 2, describe(proc)
+        assert "Traceback" not in proc.stderr, describe(proc)
+        for text in expect:
+            assert text in proc.stderr, "expected %r in stderr\n%s" % (text, describe(proc))
+    changes = snapshot_diff(before, snapshot(protect))
+    assert not changes, "failing configure touched %s: %s" % (protect, changes)
+    assert not missing.exists(), "failing configure created %s" % missing
+    assert not missing.parent.exists(), "failing configure created %s" % missing.parent
+    return results[0]
+
+
 def read_config(builddir):
     """{CONFIG_NAME: value} of DIR/.config; 'n' for '# CONFIG_X is not set'."""
     out = {}
@@ -220,9 +230,46 @@ def macro_names(paths, macro):
     return names
 
 
+def build_dir_holding(path):
+    """The build directory (its .config starts with the Kiln header) path lies in, else None."""
+    for d in Path(path).parents:
+        cfg = d / ".config"
+        try:
+            with open(cfg, "rb") as f:
+                if f.readline().startswith(b"# Kiln: profile="):
+                    return d
+        except OSError:
+            continue
+    return None
+
+
 def generated_files(builddir):
-    """Relative paths of every file in a configured (not built) directory."""
-    return sorted(k for k in snapshot(builddir) if not k.endswith("/"))
+    """Relative paths of every generated file in a configured (not built) directory: all but
+    the configurator's own state (.kiln/: lock and completion stamp)."""
+    return sorted(k for k in snapshot(builddir) if not k.endswith("/")
+                  and not k.startswith(".kiln/"))
+
+
+# ---------------------------------------------------------------------------
+# ELF, read directly: a check of what binutils reports that does not rely on binutils
+
+SHF_ALLOC = 0x2
+
+
+def elf_sections(path):
+    """{name: (size, flags, type)} of an ELF64 little-endian file's section headers."""
+    import struct
+    data = Path(path).read_bytes()
+    assert data[:4] == b"\x7fELF" and data[4] == 2 and data[5] == 1, "not an ELF64 LE file"
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+    headers = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    strtab = headers[shstrndx][4]
+
+    def name(off):
+        return data[strtab + off:data.index(b"\0", strtab + off)].decode()
+
+    return {name(h[0]): (h[5], h[2], h[1]) for h in headers[1:]}
 
 
 # ---------------------------------------------------------------------------

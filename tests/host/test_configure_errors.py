@@ -8,32 +8,7 @@ import shutil
 import pytest
 
 import kiln_harness as kh
-from kiln_harness import ARCHES, DEFAULT_ARCH, DEFAULT_PROFILE, PROFILES, ROOT
-
-
-def assert_config_error(args, expect, protect, tmp_path, *, python=None, root=ROOT, env=None,
-                        output_opt=("-o",)):
-    """Run configure.py ARGS -o PROTECT (a configured directory) and ARGS -o MISSING.
-
-    Both must exit 2 with every string of `expect` on stderr, without a traceback; PROTECT
-    must keep every file's bytes and mtime and MISSING must not be created."""
-    before = kh.snapshot(protect)
-    assert before, "nothing to protect in %s" % protect
-    missing = tmp_path / "not-created" / "build"
-    results = []
-    for target in (protect, missing):
-        proc = kh.configure(*(list(args) + list(output_opt) + [target]), python=python,
-                            root=root, env=env)
-        results.append(proc)
-        assert proc.returncode == 2, kh.describe(proc)
-        assert "Traceback" not in proc.stderr, kh.describe(proc)
-        for text in expect:
-            assert text in proc.stderr, "expected %r in stderr\n%s" % (text, kh.describe(proc))
-    changes = kh.snapshot_diff(before, kh.snapshot(protect))
-    assert not changes, "failing configure touched %s: %s" % (protect, changes)
-    assert not missing.exists(), "failing configure created %s" % missing
-    assert not missing.parent.exists(), "failing configure created %s" % missing.parent
-    return results[0]
+from kiln_harness import ARCHES, DEFAULT_ARCH, DEFAULT_PROFILE, PROFILES, ROOT, assert_config_error
 
 
 def kconfig_range(symbol):
@@ -95,10 +70,9 @@ def test_value_of_wrong_type(configured_dir, tmp_path):
 
 
 def test_choice_member_cannot_be_switched_off(configured_dir, tmp_path):
-    assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", DEFAULT_ARCH,
-                         "--set", "CONFIG_CC_OPTIMIZE_PERFORMANCE=y",
-                         "--set", "CONFIG_CC_OPTIMIZE_PERFORMANCE=n"],
-                        ["CONFIG_CC_OPTIMIZE_PERFORMANCE", "asked n", "got y", "choice"],
+    assert_config_error(["--profile", "tiny", "--arch", DEFAULT_ARCH,
+                         "--set", "CONFIG_CC_OPTIMIZE_SIZE=n"],
+                        ["CONFIG_CC_OPTIMIZE_SIZE", "asked n", "got y", "choice"],
                         configured_dir, tmp_path)
 
 
@@ -136,16 +110,28 @@ def test_missing_compiler_names_debian_package(arch, configured_dir, tmp_path):
     if arch not in kh.ARCH_GCC_PACKAGE:
         pytest.skip("no known compiler package for arch %s" % arch)
     pkg = kh.ARCH_GCC_PACKAGE[arch]
+    bindir = tool_bin_dir(tmp_path / "bin", arch, with_ninja=True, with_gcc=False)
     assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", arch],
-                        ["missing tool /nonexistent/gcc", "Debian package %s" % pkg,
-                         "apt-get install %s" % pkg],
-                        configured_dir, tmp_path, env=kh.clean_env(CROSS_COMPILE="/nonexistent/"))
+                        ["missing tool %sgcc" % kh.ARCH_TOOL_PREFIX[arch],
+                         "Debian package %s" % pkg, "apt-get install %s" % pkg],
+                        configured_dir, tmp_path, env=kh.clean_env(PATH=str(bindir)))
 
 
-def tool_bin_dir(path, arch, with_ninja):
+@pytest.mark.parametrize("arch", ARCHES)
+def test_bogus_cross_prefix_is_named(arch, configured_dir, tmp_path):
+    """A wrong CROSS_COMPILE is the prefix's fault, not a package to install."""
+    proc = assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", arch],
+                               ["missing tool bogus-gcc", "CROSS_COMPILE=bogus-",
+                                "default prefix for %s" % arch],
+                               configured_dir, tmp_path, env=kh.clean_env(CROSS_COMPILE="bogus-"))
+    assert "apt-get install" not in proc.stderr, kh.describe(proc)
+
+
+def tool_bin_dir(path, arch, with_ninja, with_gcc=True):
     """A directory of symlinks to the arch's build tools (and optionally ninja), no QEMU."""
     path.mkdir()
-    names = [kh.ARCH_TOOL_PREFIX[arch] + t for t in ("gcc", "ld", "objcopy", "size")]
+    names = [kh.ARCH_TOOL_PREFIX[arch] + t for t in ("gcc", "ld", "objcopy", "size")
+             if with_gcc or t != "gcc"]
     if with_ninja:
         names.append("ninja")
     for name in names:
@@ -317,17 +303,6 @@ def test_regenerate_rejects_invalid_value_in_config(configured_dir):
 # ---------------------------------------------------------------------------
 # Errors in the source tree itself, on a copy of it
 
-@pytest.fixture
-def tree(tmp_path):
-    """A private copy of the source tree, plus a directory that copy configured."""
-    copy = kh.copy_tree(tmp_path / "repo")
-    protect = tmp_path / "protected"
-    proc = kh.configure_build_dir(protect, DEFAULT_PROFILE, DEFAULT_ARCH, root=copy)
-    if proc.returncode != 0:
-        pytest.fail("the copied tree does not configure:\n" + kh.describe(proc))
-    return copy, protect
-
-
 FRAGMENT_CASES = {
     # name: (lines of profiles/broken.config, line reported, message)
     "malformed_line": (["# broken: a malformed third line", "CONFIG_NR_CPUS=1", "NR_CPUS=1"],
@@ -411,10 +386,22 @@ def test_kbuild_line_numbers_after_continuation(tree, tmp_path):
 
 def test_template_error(tree, tmp_path):
     copy, protect = tree
-    append(copy / "templates" / "build_info.h.j2", "{{ no_such_template_variable }}\n")
+    tpl = copy / "templates" / "build_info.h.j2"
+    append(tpl, "{{ no_such_template_variable }}\n")
+    line = len(tpl.read_text().splitlines())
     assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", DEFAULT_ARCH],
-                        ["UndefinedError", "no_such_template_variable"], protect, tmp_path,
-                        root=copy)
+                        ["templates/build_info.h.j2:%d" % line, "UndefinedError",
+                         "no_such_template_variable"], protect, tmp_path, root=copy)
+
+
+def test_template_syntax_error_names_template_and_line(tree, tmp_path):
+    copy, protect = tree
+    tpl = copy / "templates" / DEFAULT_ARCH / "kernel.ld.j2"
+    append(tpl, "{% if %}\n")
+    line = len(tpl.read_text().splitlines())
+    assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", DEFAULT_ARCH],
+                        ["templates/%s/kernel.ld.j2:%d" % (DEFAULT_ARCH, line),
+                         "TemplateSyntaxError"], protect, tmp_path, root=copy)
 
 
 def test_kconfig_syntax_error(tree, tmp_path):

@@ -1,6 +1,5 @@
 """Source hygiene: C formatting per .clang-format, and no generated file in git."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -21,10 +20,12 @@ def git(*args):
 
 
 def source_files(*patterns):
-    """Tracked files plus untracked, not ignored ones, matching the git pathspecs."""
+    """Tracked files plus untracked, not ignored ones, matching the git pathspecs; files in a
+    build directory someone configured inside the tree (-o out) are not sources."""
     tracked = git("ls-files", "-z", "--", *patterns)
     untracked = git("ls-files", "-z", "--others", "--exclude-standard", "--", *patterns)
-    return sorted(set(p for p in tracked + untracked if (ROOT / p).is_file()))
+    return sorted(set(p for p in tracked + untracked
+                      if (ROOT / p).is_file() and not kh.build_dir_holding(ROOT / p)))
 
 
 def clang_format():
@@ -79,16 +80,22 @@ def test_no_generated_files_tracked():
 
 def test_no_generated_directories_in_source_tree():
     """include/generated/ and generated/ exist only in build directories."""
-    found = []
-    for dirpath, dirnames, _ in os.walk(ROOT):
-        rel = Path(dirpath).relative_to(ROOT)
-        if rel == Path("."):
-            dirnames[:] = [d for d in dirnames if d not in ("build", ".git")]
-        dirnames[:] = [d for d in dirnames if d not in ("__pycache__", ".pytest_cache")]
-        for d in dirnames:
-            if d in GENERATED_DIR_NAMES:
-                found.append(str(rel / d))
+    found = sorted({str(Path(rel).parent) for rel in source_files()
+                    if GENERATED_DIR_NAMES & set(Path(rel).parts[:-1])})
     assert not found, "generated directories in the source tree: %s" % found
+
+
+def test_build_directories_inside_the_tree_are_not_sources(tmp_path):
+    """A directory configured at -o out (untracked, not ignored) is recognised and skipped."""
+    copy = tmp_path / "repo"
+    proc = kh.run(["git", "clone", "-q", "--no-hardlinks", ROOT, copy], kh.TOOL_TIMEOUT)
+    if proc.returncode != 0:
+        pytest.skip("cannot clone the work tree: " + proc.stderr.strip())
+    out = copy / "out"
+    proc = kh.configure_build_dir(out, kh.DEFAULT_PROFILE, kh.DEFAULT_ARCH, root=copy)
+    assert proc.returncode == 0, kh.describe(proc)
+    assert kh.build_dir_holding(out / "generated" / "kernel.ld") == out
+    assert kh.build_dir_holding(copy / "kernel" / "main.c") is None
 
 
 def test_build_dir_is_ignored():

@@ -1,0 +1,90 @@
+"""Kbuild fragments: which sources the selected configuration builds.
+
+  obj-y += a.c b.S             always
+  obj-$(CONFIG_X) += c.c       when CONFIG_X is y
+  obj-y += $(ARCH).c           the arch's file
+  obj-y += f.c:tag             f.c once more, as object f.tag.o (flags: CFLAGS_f.c:tag += ...)
+  offsets-y += offsets.c       structure offsets for assembly
+  subdir-y += dir              dir/Kbuild too
+  CFLAGS_f.c += -O0            extra flags of one object
+"""
+
+import os
+import re
+import shlex
+
+from .errors import ConfigError, read_text
+from .tree import ROOT
+
+KBUILD_LINE = re.compile(r"^(obj|subdir|offsets)-(y|\$\(CONFIG_([A-Za-z0-9_]+)\))\s*\+=\s*(.*)$")
+KBUILD_FLAGS = re.compile(r"^CFLAGS_(\S+)\s*\+=\s*(.*)$")
+
+
+def logical_lines(text):
+    """(first physical line number, text) of each line, backslash continuations joined."""
+    out, start, parts = [], None, []
+    for n, line in enumerate(text.splitlines(), 1):
+        start = start or n
+        if line.endswith("\\"):
+            parts.append(line[:-1])
+            continue
+        out.append((start, " ".join(parts + [line])))
+        start, parts = None, []
+    if parts:
+        out.append((start, " ".join(parts)))
+    return out
+
+
+def parse(rel_dir, text, cfg, arch, out, subdir, exists=None):
+    """Add the objects, offsets files and flags of one Kbuild text to `out`, in order.
+
+    subdir(rel) is called where a subdirectory is named, so its objects keep their place in
+    the link order; exists(rel) says whether a source file is in the tree."""
+    exists = exists or (lambda rel: os.path.isfile(os.path.join(ROOT, rel)))
+    for n, raw in logical_lines(text):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = KBUILD_FLAGS.match(line)
+        if m:
+            out["cflags"].setdefault(os.path.join(rel_dir, m.group(1)), []).extend(
+                shlex.split(m.group(2)))
+            continue
+        m = KBUILD_LINE.match(line)
+        if not m:
+            raise ConfigError("%s/Kbuild:%d: malformed line %r" % (rel_dir, n, raw))
+        kind, cond, items = m.group(1), m.group(3), m.group(4).split()
+        if cond is not None and not cfg.get(cond):
+            continue
+        for item in items:
+            name, _, tag = item.replace("$(ARCH)", arch).partition(":")
+            rel = os.path.normpath(os.path.join(rel_dir, name))
+            if kind == "subdir":
+                subdir(rel)
+                continue
+            if not exists(rel):
+                raise ConfigError("%s/Kbuild:%d: no such source %s" % (rel_dir, n, rel))
+            if kind == "offsets":
+                out["offsets"].append(rel)
+                continue
+            out["obj"].append({"src": rel, "key": rel + (":" + tag if tag else ""),
+                               "obj": "obj/%s%s.o" % (rel.rsplit(".", 1)[0],
+                                                      "." + tag if tag else "")})
+
+
+def read(rel_dir, cfg, arch, out):
+    path = os.path.join(ROOT, rel_dir, "Kbuild")
+    if not os.path.isfile(path):
+        return
+    out["kbuild"].append(os.path.relpath(path, ROOT))
+    parse(rel_dir, read_text(path), cfg, arch, out,
+          subdir=lambda sub: read(sub, cfg, arch, out))
+
+
+def collect_sources(dirs, cfg, arch):
+    """{"obj": [{src, obj, key}], "offsets": [src], "cflags": {key: [flag]}, "kbuild": [path]}
+    of the Kbuild files of dirs (and their subdirs)."""
+    out = {"obj": [], "offsets": [], "cflags": {}, "kbuild": []}
+    for d in dirs:
+        read(d, cfg, arch, out)
+    return out
