@@ -9,7 +9,7 @@
 #include <arch/layout.h>
 #include <arch/cpu.h>
 #include <arch/esr.h>
-#include <arch/trap_frame.h>
+#include <generated/hw.h>
 #include <platform/irqchip.h>
 
 STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
@@ -19,12 +19,7 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
 /* Where the vectors go when a kernel stack overflowed (see vectors.S). */
 uint8_t overflow_stacks[CONFIG_NR_CPUS][1 << OVERFLOW_STACK_SHIFT] __aligned(16);
 
-static const char *const kind_names[] = {
-	"EL1t sync",	      "EL1t IRQ",	   "EL1t FIQ",		"EL1t SError",
-	"EL1h sync",	      "EL1h IRQ",	   "EL1h FIQ",		"EL1h SError",
-	"EL0 sync",	      "EL0 IRQ",	   "EL0 FIQ",		"EL0 SError",
-	"EL0 (AArch32) sync", "EL0 (AArch32) IRQ", "EL0 (AArch32) FIQ", "EL0 (AArch32) SError",
-};
+#include <generated/hw_names.h>
 
 const char *esr_class_name(unsigned int ec)
 {

@@ -10,7 +10,7 @@
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
-#include <arch/trap_frame.h>
+#include <generated/hw.h>
 
 /* The stubs push the vector then the error code right below the CPU's frame. */
 STATIC_ASSERT(offsetof(struct trap_frame, error) == offsetof(struct trap_frame, vector) + 8,
@@ -21,40 +21,7 @@ STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "C is called with a 16-byte a
 
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
 
-static const char *const exception_names[32] = {
-	[0] = "#DE Divide Error",
-	[1] = "#DB Debug",
-	[2] = "NMI Non-Maskable Interrupt",
-	[3] = "#BP Breakpoint",
-	[4] = "#OF Overflow",
-	[5] = "#BR BOUND Range Exceeded",
-	[6] = "#UD Invalid Opcode",
-	[7] = "#NM Device Not Available",
-	[8] = "#DF Double Fault",
-	[9] = "Coprocessor Segment Overrun",
-	[10] = "#TS Invalid TSS",
-	[11] = "#NP Segment Not Present",
-	[12] = "#SS Stack-Segment Fault",
-	[13] = "#GP General Protection",
-	[14] = "#PF Page Fault",
-	[15] = "Reserved (15)",
-	[16] = "#MF x87 Floating-Point Error",
-	[17] = "#AC Alignment Check",
-	[18] = "#MC Machine Check",
-	[19] = "#XM SIMD Floating-Point",
-	[20] = "#VE Virtualization Exception",
-	[21] = "#CP Control Protection",
-	[22] = "Reserved (22)",
-	[23] = "Reserved (23)",
-	[24] = "Reserved (24)",
-	[25] = "Reserved (25)",
-	[26] = "Reserved (26)",
-	[27] = "Reserved (27)",
-	[28] = "#HV Hypervisor Injection",
-	[29] = "#VC VMM Communication",
-	[30] = "#SX Security Exception",
-	[31] = "Reserved (31)",
-};
+#include <generated/hw_names.h>
 
 const char *exception_name(unsigned int vector)
 {

@@ -3,12 +3,14 @@
 import os
 import shlex
 import sys
+import tomllib
 import traceback
 
 import jinja2
 
+from . import hooks
 from . import kconf as K
-from .errors import ConfigError
+from .errors import ConfigError, read_text
 from .kbuild import collect_sources
 from .toolchain import toolchain
 from .tree import ROOT
@@ -29,6 +31,11 @@ def ninja_shell(text):
     return ninja_escape(shlex.quote(text))
 
 
+def c_string(text):
+    """A C string literal."""
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def jinja_env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
@@ -37,6 +44,15 @@ def jinja_env():
     env.filters["ninja"] = ninja_escape
     env.filters["ninja_path"] = ninja_path
     env.filters["ninja_shell"] = ninja_shell
+    env.filters["cstring"] = c_string
+    return env
+
+
+def arch_env(arch):
+    """The environment an arch's templates and hooks render in: its hardware tables are a
+    global, the same for every template."""
+    env = jinja_env()
+    env.globals["hw"] = hardware_tables(arch)
     return env
 
 
@@ -76,10 +92,24 @@ def tree_files(tops, suffix):
                     yield os.path.relpath(os.path.join(dirpath, n), ROOT)
 
 
+def arch_templates(arch, suffix):
+    """An arch's templates/<arch>/*<suffix>.j2, by name."""
+    return sorted(n for n in os.listdir(os.path.join(ROOT, "templates", arch))
+                  if n.endswith(suffix + ".j2"))
+
+
 def entry_templates(arch):
     """The assembly templates of an arch (*.S.j2): each renders to generated/*.S and is built."""
-    return sorted(n for n in os.listdir(os.path.join(ROOT, "templates", arch))
-                  if n.endswith(".S.j2"))
+    return arch_templates(arch, ".S")
+
+
+def hardware_tables(arch):
+    """arch/<arch>/hw.toml: the arch's trap frame, vectors and names, declared once."""
+    path = os.path.join(ROOT, "arch", arch, "hw.toml")
+    try:
+        return tomllib.loads(read_text(path))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError("%s: %s" % (os.path.relpath(path, ROOT), e))
 
 
 def generated_header(template, profile, arch, comment):
@@ -94,7 +124,8 @@ def regen_inputs(kconf, sources, arch):
                       for f in kconf.kconfig_filenames) | set(sources["kbuild"])
                   | set(tree_files(("templates", "components"), ".j2"))
                   | set(tree_files(("scripts/kilnconf",), ".py"))
-                  | {"configure.py", "build.ninja.in", "arch", "templates/" + arch})
+                  | {"configure.py", "build.ninja.in", "arch", "templates/" + arch,
+                     "arch/%s/hw.toml" % arch})
 
 
 def render_tree(kconf, profile, arch, kvm):
@@ -108,19 +139,16 @@ def render_tree(kconf, profile, arch, kvm):
 def _render_tree(kconf, profile, arch, kvm):
     cfg = K.config_dict(kconf)
     variants = K.selected_variants(kconf)
-    env = jinja_env()
-    macros = {}
-    for comp, var in variants.items():
-        path = "components/%s/%s/%s.S.j2" % (comp, var, arch)
-        if os.path.isfile(os.path.join(ROOT, path)):
-            macros[comp] = env.get_template(path).module
+    hooks.check_all(arch_env)
+    env = arch_env(arch)
+    components = hooks.load(env, variants, arch)
     sources = collect_sources(kbuild_dirs(cfg, arch, variants), cfg, arch)
     ctx = dict(regen_inputs=regen_inputs(kconf, sources, arch),
                generated_asm=[n[:-len(".j2")] for n in entry_templates(arch)],
                config=cfg, profile=profile, arch=arch, variants=variants, root=ROOT,
                sources=sources, includes=include_dirs(cfg, arch, variants), kvm=kvm,
                tools=toolchain(arch, cfg.get("CROSS_COMPILE")), python=sys.executable,
-               **macros)
+               components=[components[c] for c in sorted(components)], **components)
 
     files = {}
     files[".config"] = K.config_text(kconf, "# Kiln: profile=%s arch=%s\n%s\n" % (
@@ -129,6 +157,8 @@ def _render_tree(kconf, profile, arch, kvm):
         kconf, "/* %s */\n" % generated_header("Kconfig", profile, arch, "")[1:])
     templates = [("templates/build_info.h.j2", "include/generated/build_info.h"),
                  ("templates/%s/kernel.ld.j2" % arch, "generated/kernel.ld")]
+    templates += [("templates/%s/%s" % (arch, name), "include/generated/" + name[:-len(".j2")])
+                  for name in arch_templates(arch, ".h")]
     templates += [("templates/%s/%s" % (arch, name), "generated/" + name[:-len(".j2")])
                   for name in entry_templates(arch)]
     templates.append(("build.ninja.in", "build.ninja"))

@@ -9,7 +9,7 @@ from kiln_harness import ARCHES, DEFAULT_ARCH, PROFILES
 
 # Evidence in the generated entry code, the same on every arch: the register-clearing entry
 # path names its symbol, and each percpu variant's macros label their lines "percpu/<variant>".
-CLEAR_REGS_EVIDENCE = "ENTRY_CLEAR_REGS"
+CLEAR_REGS_EVIDENCE = "hardening/clear-regs"
 
 
 def percpu_evidence(variant):

@@ -224,7 +224,7 @@ def test_list_shows_profiles_arches_and_components():
 SAVEDEFCONFIG_EXPECT = {
     ("tiny", None): ["CONFIG_CC_OPTIMIZE_SIZE=y"],
     ("tiny", "x86_64"): ["CONFIG_PERCPU_ARRAY=y"],
-    ("secure", None): ["CONFIG_STACKPROTECTOR=y", "CONFIG_ENTRY_CLEAR_REGS=y"],
+    ("secure", None): ["CONFIG_STACKPROTECTOR=y", "CONFIG_HARDENING_CLEAR_REGS=y"],
     ("smp", None): ["CONFIG_NR_CPUS=8"],
 }
 

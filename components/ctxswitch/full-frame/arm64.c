@@ -3,7 +3,7 @@
 #include <kiln/string.h>
 #include <arch/fpu.h>
 #include <arch/psr.h>
-#include <arch/trap_frame.h>
+#include <generated/hw.h>
 
 /* The layout ctx_switch() leaves: FP/SIMD state, then the exception frame. */
 struct full_frame {

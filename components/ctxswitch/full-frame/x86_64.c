@@ -4,7 +4,7 @@
 #include <arch/desc.h>
 #include <arch/fpu.h>
 #include <arch/layout.h>
-#include <arch/trap_frame.h>
+#include <generated/hw.h>
 
 #define RFLAGS_RESERVED 0x2 /* bit 1 is always set; IF clear: thread_start() enables IRQs */
 

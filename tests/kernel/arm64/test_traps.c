@@ -9,7 +9,7 @@
 #include <kiln/string.h>
 #include <arch/cpu.h>
 #include <arch/esr.h>
-#include <arch/trap_frame.h>
+#include <generated/hw.h>
 #include <platform/board.h>
 #include <platform/irqchip.h>
 

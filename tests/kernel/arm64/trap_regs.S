@@ -3,7 +3,7 @@
  * load x0-x30 with distinct patterns, take a brk (resumed through the
  * exception table), then store what the registers hold into out[]. The
  * vectors must give every one of them back unchanged, also when they
- * zero them before calling C (ENTRY_CLEAR_REGS).
+ * zero them before calling C (hardening/clear-regs).
  */
 	.text
 	.globl trap_regs_roundtrip

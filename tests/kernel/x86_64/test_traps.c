@@ -10,7 +10,7 @@
 #include <arch/desc.h>
 #include <arch/lapic.h>
 #include <arch/mmu.h>
-#include <arch/trap_frame.h>
+#include <generated/hw.h>
 
 extern char boot_stack_guard[];
 void trap_regs_roundtrip(uint64_t out[15]);

@@ -4,7 +4,7 @@
  * (resumed through the exception table), then store what the registers hold
  * into out[] in struct trap_frame order (rax, rbx, rcx, rdx, rsi, rdi, rbp,
  * r8..r15). The entry path must give every one of them back unchanged, also
- * when it zeroes them before calling C (ENTRY_CLEAR_REGS).
+ * when it zeroes them before calling C (hardening/clear-regs).
  */
 #define PATTERN(n) (0x0101010101010101 * (n) + 0x1000000000000000)
 

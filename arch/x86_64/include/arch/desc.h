@@ -1,19 +1,10 @@
-/* GDT, TSS and IDT setup; exception vector numbers. */
+/* GDT, TSS and IDT setup. */
 #ifndef ARCH_DESC_H
 #define ARCH_DESC_H
 
 #include <kiln/types.h>
 
-#define VEC_DIVIDE	   0
-#define VEC_DEBUG	   1
-#define VEC_NMI		   2
-#define VEC_BREAKPOINT	   3
-#define VEC_INVALID_OPCODE 6
-#define VEC_DOUBLE_FAULT   8
-#define VEC_GP		   13
-#define VEC_PAGE_FAULT	   14
-#define VEC_MACHINE_CHECK  18
-#define VEC_FIRST_IRQ	   32
+#include <generated/hw.h> /* VEC_*: arch/x86_64/hw.toml */
 
 /* #PF error code bits */
 #define PF_PRESENT (1u << 0)
