@@ -57,6 +57,7 @@ import io  # noqa: E402
 import re  # noqa: E402
 import shlex  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import contextlib  # noqa: E402
 
@@ -368,7 +369,8 @@ def render_tree(kconf, profile, arch, builddir, kvm):
     ctx = dict(regen_inputs=regen_inputs, generated_asm=[n[:-len(".j2")] for n in entry_templates(arch)],
                config=cfg, profile=profile, arch=arch, variants=variants, root=ROOT,
                sources=sources, includes=include_dirs(cfg, arch, variants), kvm=kvm,
-               tools=toolchain(arch), python=sys.executable, **macros)
+               tools=toolchain(arch), cc_include=compiler_include_dir(arch), python=sys.executable,
+               **macros)
 
     files = {}
     header = generated_header("Kconfig", profile, arch, "#")
@@ -483,6 +485,23 @@ def check_tools(arch):
     if shutil.which(qemu) is None:
         print("configure.py: warning: %s not found: the run/test/bench targets need the Debian "
               "package %s" % (qemu, pkg), file=sys.stderr)
+
+
+def compiler_include_dir(arch):
+    """The compiler's own header directory (stddef.h, stdint.h...): with -nostdinc, the only
+    one kernel sources search besides the tree's, so no C library header can creep in."""
+    cc, pkg = toolchain(arch)["gcc"], ARCH_TOOLS[arch]["packages"]["gcc"]
+    try:
+        out = subprocess.run([cc, "-print-file-name=include"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, check=True).stdout.rstrip("\n")
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise ConfigError("cannot ask %s for its header directory (%s): install the Debian "
+                          "package %s (apt-get install %s)" % (cc, e, pkg, pkg))
+    if not os.path.isabs(out) or not os.path.isfile(os.path.join(out, "stddef.h")):
+        raise ConfigError("%s has no header directory with stddef.h (-print-file-name=include "
+                          "gave %r): install the Debian package %s (apt-get install %s)"
+                          % (cc, out, pkg, pkg))
+    return out
 
 
 # ---------------------------------------------------------------------------
