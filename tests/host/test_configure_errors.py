@@ -153,6 +153,28 @@ def test_missing_ninja_names_debian_package(arch, configured_dir, tmp_path):
 
 
 @pytest.mark.parametrize("arch", ARCHES)
+def test_compiler_without_headers_names_debian_package(arch, configured_dir, tmp_path):
+    """A compiler that cannot name its own header directory (as gcc does when its libgcc-dev
+    files are missing: it echoes the bare name) is refused; the kernel needs its stddef.h."""
+    if arch not in kh.ARCH_GCC_PACKAGE:
+        pytest.skip("no known compiler package for arch %s" % arch)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for tool in ("ld", "objcopy", "size"):
+        found = shutil.which(kh.ARCH_TOOL_PREFIX[arch] + tool)
+        if found is None:
+            pytest.skip("%s%s is not installed" % (kh.ARCH_TOOL_PREFIX[arch], tool))
+        (bindir / tool).symlink_to(found)
+    (bindir / "gcc").write_text("#!/bin/sh\necho include\n")
+    (bindir / "gcc").chmod(0o755)
+    pkg = kh.ARCH_GCC_PACKAGE[arch]
+    assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", arch],
+                        ["%s/gcc has no header directory" % bindir, "Debian package %s" % pkg,
+                         "apt-get install %s" % pkg],
+                        configured_dir, tmp_path, env=kh.clean_env(CROSS_COMPILE=str(bindir) + "/"))
+
+
+@pytest.mark.parametrize("arch", ARCHES)
 def test_missing_qemu_is_only_a_warning(arch, tmp_path):
     if arch not in kh.ARCH_QEMU:
         pytest.skip("no known QEMU for arch %s" % arch)
