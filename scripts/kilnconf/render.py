@@ -12,7 +12,7 @@ from . import hooks
 from . import kconf as K
 from .errors import ConfigError, read_text
 from .kbuild import collect_sources
-from .toolchain import toolchain
+from .toolchain import compiler_include_dir, toolchain
 from .tree import ROOT
 
 
@@ -147,7 +147,9 @@ def _render_tree(kconf, profile, arch, kvm):
                generated_asm=[n[:-len(".j2")] for n in entry_templates(arch)],
                config=cfg, profile=profile, arch=arch, variants=variants, root=ROOT,
                sources=sources, includes=include_dirs(cfg, arch, variants), kvm=kvm,
-               tools=toolchain(arch, cfg.get("CROSS_COMPILE")), python=sys.executable,
+               tools=toolchain(arch, cfg.get("CROSS_COMPILE")),
+               cc_include=compiler_include_dir(arch, cfg.get("CROSS_COMPILE")),
+               python=sys.executable,
                components=[components[c] for c in sorted(components)], **components)
 
     files = {}

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 import sys
 
 from .errors import ConfigError
@@ -59,3 +60,19 @@ def check_tools(arch, prefix):
     if shutil.which(qemu) is None:
         print("configure.py: warning: %s not found: the run/test/bench targets need the Debian "
               "package %s" % (qemu, pkg), file=sys.stderr)
+
+
+def compiler_include_dir(arch, prefix):
+    """The compiler's own header directory (stddef.h, stdint.h...): with -nostdinc, the only
+    one kernel sources search besides the tree's, so no C library header can creep in."""
+    cc, pkg = toolchain(arch, prefix)["gcc"], ARCH_TOOLS[arch]["packages"]["gcc"]
+    try:
+        out = subprocess.run([cc, "-print-file-name=include"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, check=True).stdout.rstrip("\n")
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise ConfigError("cannot ask %s for its header directory (%s): %s"
+                          % (cc, e, _install_hint(pkg)))
+    if not os.path.isabs(out) or not os.path.isfile(os.path.join(out, "stddef.h")):
+        raise ConfigError("%s has no header directory with stddef.h (-print-file-name=include "
+                          "gave %r): %s" % (cc, out, _install_hint(pkg)))
+    return out

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 # Tree discovery is the configurator's own, so the test matrix grows with the tree.
-from kilnconf.tree import SOURCE_DIRS, arches, components, profiles  # noqa: E402
+from kilnconf.tree import SOURCE_DIRS, arches, components, profiles, variant_symbol  # noqa: E402,F401
 CONFIGURE = ROOT / "configure.py"
 QEMU_RUN = ROOT / "scripts" / "qemu-run.py"
 GEN_OFFSETS = ROOT / "scripts" / "gen-offsets.py"
