@@ -2,9 +2,9 @@
  * The kernel's only formatter: a C99 printf subset, documented in <kiln/printk.h>. It uses
  * no static state, so it may run in any context.
  */
+#include <kiln/limits.h>
 #include <kiln/printk.h>
 #include <kiln/string.h>
-#include <limits.h>
 
 /* Output that counts everything but stores only what fits, leaving room for the NUL. */
 struct out {

@@ -1,8 +1,8 @@
 /* vsnprintf/snprintf/printk formatting. */
 #include <kiln/ktest.h>
+#include <kiln/limits.h>
 #include <kiln/printk.h>
 #include <kiln/string.h>
-#include <limits.h>
 
 STATIC_ASSERT(sizeof(void *) == 8, "the %p expectations assume 64-bit pointers");
 
