@@ -1,6 +1,7 @@
 """NMIs from outside: QEMU's QMP inject-nmi while x86_nmi_runs_on_ist_stack runs. An NMI can
 arrive at any time, also inside the test's window between sending its own NMI and checking
-it: the test must hold anyway (see ../shared/qemu-notes.md, NMI injection)."""
+it: the test must hold anyway (see ../shared/qemu-notes.md, NMI injection). Standard library
+only: the QMP client is a Unix socket and JSON lines."""
 
 import json
 import re
@@ -77,9 +78,7 @@ class Injector(threading.Thread):
             while not self.stop.is_set():
                 qmp.command("inject-nmi")
                 self.injected += 1
-        except (OSError, ValueError) as e:  # QEMU exited (fine once the test is over)
-            self.error = e
-        except RuntimeError as e:
+        except (OSError, ValueError, RuntimeError) as e:  # QEMU exited, or QMP said no
             self.error = e
         finally:
             if qmp:
@@ -120,21 +119,34 @@ def boot_with_outside_nmis(build, sock):
     return proc.returncode, "".join(out), injector
 
 
+def boot_and_check(build):
+    """One boot under outside NMIs: the test must pass. Returns how many of its rounds an
+    outside NMI hit."""
+    with tempfile.TemporaryDirectory(prefix="kiln-qmp-") as d:
+        status, out, injector = boot_with_outside_nmis(build, Path(d) / "qmp.sock")
+    assert status == 0, "exit status %s with %d NMIs injected:\n%s" % (
+        status, injector.injected, out)
+    ktap = kh.Ktap(out)
+    kh.assert_ktap_all_ok(ktap, out)
+    assert ktap.names == [NMI_TEST], out
+    assert injector.injected > 0, "no NMI was injected (%s):\n%s" % (injector.error, out)
+    m = re.search(r"^# %s: (\d+) rounds, (\d+) took an NMI from outside too$" % NMI_TEST, out,
+                  re.M)
+    assert m, "no round count from the test:\n" + out
+    return int(m.group(2))
+
+
+# Boots tried until an outside NMI lands inside one of the test's rounds (QMP is slow next
+# to the rounds, so a boot may see only a few there); every boot must pass.
+ATTEMPTS = 3
+
+
 @pytest.mark.skipif("x86_64" not in ARCHES, reason="no x86_64 arch")
 @pytest.mark.parametrize("profile", PROFILES)
 def test_nmi_test_holds_under_outside_nmis(profile, builds):
     b = builds.built(profile, "x86_64")
-    with tempfile.TemporaryDirectory(prefix="kiln-qmp-") as d:
-        status, out, injector = boot_with_outside_nmis(b, Path(d) / "qmp.sock")
-    injected = injector.injected
-    assert status == 0, "exit status %s with %d NMIs injected:\n%s" % (status, injected, out)
-    ktap = kh.Ktap(out)
-    kh.assert_ktap_all_ok(ktap, out)
-    assert ktap.names == [NMI_TEST], out
-    assert injected > 0, "no NMI was injected (%s):\n%s" % (injector.error, out)
-    # The test says how many of its rounds an outside NMI hit: at least one, or this run
-    # proved nothing.
-    m = re.search(r"^# %s: (\d+) rounds, (\d+) took an NMI from outside too$" % NMI_TEST, out,
-                  re.M)
-    assert m, "no round count from the test:\n" + out
-    assert int(m.group(2)) > 0, "%d NMIs injected, none inside a round:\n%s" % (injected, out)
+    hits = []
+    while len(hits) < ATTEMPTS and not any(hits):
+        hits.append(boot_and_check(b))
+    assert any(hits), "no outside NMI landed inside a round in %d boots: this proved nothing" \
+        % ATTEMPTS
