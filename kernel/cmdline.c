@@ -1,4 +1,4 @@
-/* Kernel command line parsing. */
+/* The kernel command line: taken whole from the boot protocol, then parsed. */
 #include <kiln/boot.h>
 #include <kiln/cmdline.h>
 #include <kiln/string.h>

@@ -22,11 +22,6 @@ static const char *file_name(const char *path)
 	return name;
 }
 
-/*
- * Failure reports are KTAP diagnostics of the running test: '# ' lines at its own level
- * (column 0: there are no subtests) before its result line. KTAP reads indentation as
- * nesting, so an indented line would belong to a subtest that does not exist.
- */
 static bool check(struct ktest *kt, bool ok)
 {
 	kt->checks++;
@@ -54,6 +49,11 @@ static bool compare(enum ktest_op op, unsigned long long a, unsigned long long b
 	return false;
 }
 
+/*
+ * Failure reports are KTAP diagnostics of the running test: '# ' lines at its own level
+ * (column 0: there are no subtests) before its result line. KTAP reads indentation as
+ * nesting, so an indented line would belong to a subtest that does not exist.
+ */
 bool ktest_check_cmp(struct ktest *kt, const char *file, int line, const char *macro,
 		     enum ktest_op op, const char *a_text, unsigned long long a, const char *b_text,
 		     unsigned long long b)

@@ -35,8 +35,7 @@ static void print_memory_map(const struct boot_info *bi)
 	print_ranges("reserved", bi->reserved, bi->nreserved);
 }
 
-/* A command line that does not fit stops the kernel: running with part of it runs the wrong thing.
- */
+/* A command line that does not fit stops the kernel: part of it would run the wrong thing. */
 static void check_cmdline_length(const struct boot_info *bi)
 {
 	if (bi->cmdline_len < BOOT_CMDLINE_MAX)

@@ -5,7 +5,6 @@
 #ifndef KILN_FILTER_H
 #define KILN_FILTER_H
 
-#include <kiln/compiler.h>
 #include <kiln/types.h>
 
 /* Whether filter selects name; NULL or "" selects every name. */
