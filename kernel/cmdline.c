@@ -1,6 +1,6 @@
-/* Kernel command line parsing. */
+/* The kernel command line: taken whole from the boot protocol, then parsed. */
+#include <kiln/boot.h>
 #include <kiln/cmdline.h>
-#include <kiln/compiler.h>
 #include <kiln/string.h>
 
 static const char *skip_spaces(const char *p)
@@ -19,20 +19,37 @@ static size_t word_len(const char *p)
 	return n;
 }
 
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
+int cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
 {
 	size_t klen = strlen(key);
-	bool found = false;
+	const char *val = NULL;
+	size_t vlen = 0;
 
 	for (const char *p = skip_spaces(cmdline); *p; p = skip_spaces(p)) {
 		size_t len = word_len(p);
-		if (len > klen && p[klen] == '=' && !strncmp(p, key, klen) && size) {
-			size_t vlen = MIN(len - klen - 1, size - 1);
-			memcpy(buf, p + klen + 1, vlen);
-			buf[vlen] = '\0';
-			found = true;
+		if (len > klen && p[klen] == '=' && !strncmp(p, key, klen)) {
+			val = p + klen + 1;
+			vlen = len - klen - 1;
 		}
 		p += len;
 	}
-	return found;
+	if (size)
+		buf[0] = '\0';
+	if (!val)
+		return -1;
+	if (vlen < size) {
+		memcpy(buf, val, vlen);
+		buf[vlen] = '\0';
+	}
+	return (int)vlen;
+}
+
+void boot_set_cmdline(struct boot_info *bi, const char *src, size_t len)
+{
+	bi->cmdline_len = len;
+	bi->cmdline[0] = '\0';
+	if (len < sizeof(bi->cmdline)) {
+		memcpy(bi->cmdline, src, len);
+		bi->cmdline[len] = '\0';
+	}
 }

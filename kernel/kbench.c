@@ -1,6 +1,6 @@
 /* Benchmark runner: min and median cycles (or instructions) per operation. */
 #include <kiln/kbench.h>
-#include <kiln/ktest.h>
+#include <kiln/filter.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <arch/cpu.h>
@@ -51,9 +51,14 @@ static void run_one(const struct kbench_case *b, uint64_t hz, const char *unit)
 	       (unsigned long)(per[KBENCH_BATCHES / 2] % 100), unit);
 }
 
-void kbench_run_all(const char *filter, bool unit_insn)
+bool kbench_run_all(const char *filter, bool unit_insn)
 {
-	uint64_t hz = unit_insn ? 0 : platform_cycles_per_sec();
+	uint64_t hz;
+
+	if (!FILTER_ALL_MATCH("kiln.bench", "benchmark", filter, __kbench_cases_start,
+			      __kbench_cases_end))
+		return false;
+	hz = unit_insn ? 0 : platform_cycles_per_sec();
 
 	if (unit_insn)
 		printk("kbench: unit=insn: guest instructions per operation (QEMU -icount shift=0: "
@@ -64,7 +69,8 @@ void kbench_run_all(const char *filter, bool unit_insn)
 		       "Hz (under TCG this is host time)\n",
 		       (unsigned long)hz);
 	for (const struct kbench_case *b = __kbench_cases_start; b < __kbench_cases_end; b++)
-		if (ktest_name_matches(filter, b->name))
+		if (filter_matches(filter, b->name))
 			run_one(b, hz, unit_insn ? "insn" : "ns");
 	printk("kbench: done\n");
+	return true;
 }

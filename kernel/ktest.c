@@ -1,4 +1,5 @@
 /* In-kernel test runner with KTAP version 1 output. */
+#include <kiln/filter.h>
 #include <kiln/ktest.h>
 #include <kiln/printk.h>
 #include <kiln/string.h>
@@ -48,13 +49,18 @@ static bool compare(enum ktest_op op, unsigned long long a, unsigned long long b
 	return false;
 }
 
+/*
+ * Failure reports are KTAP diagnostics of the running test: '# ' lines at its own level
+ * (column 0: there are no subtests) before its result line. KTAP reads indentation as
+ * nesting, so an indented line would belong to a subtest that does not exist.
+ */
 bool ktest_check_cmp(struct ktest *kt, const char *file, int line, const char *macro,
 		     enum ktest_op op, const char *a_text, unsigned long long a, const char *b_text,
 		     unsigned long long b)
 {
 	if (check(kt, compare(op, a, b)))
 		return true;
-	printk("    # %s:%d: %s(%s, %s) failed: %s == 0x%llx (%lld), %s == 0x%llx (%lld)\n",
+	printk("# %s:%d: %s(%s, %s) failed: %s == 0x%llx (%lld), %s == 0x%llx (%lld)\n",
 	       file_name(file), line, macro, a_text, b_text, a_text, a, (long long)a, b_text, b,
 	       (long long)b);
 	return false;
@@ -65,7 +71,7 @@ bool ktest_check_true(struct ktest *kt, const char *file, int line, const char *
 {
 	if (check(kt, ok))
 		return true;
-	printk("    # %s:%d: %s(%s) failed\n", file_name(file), line, macro, text);
+	printk("# %s:%d: %s(%s) failed\n", file_name(file), line, macro, text);
 	return false;
 }
 
@@ -76,34 +82,9 @@ bool ktest_check_streq(struct ktest *kt, const char *file, int line, const char 
 
 	if (check(kt, ok))
 		return true;
-	printk("    # %s:%d: %s(%s, %s) failed: %s == \"%s\", %s == \"%s\"\n", file_name(file),
-	       line, macro, a_text, b_text, a_text, a, b_text, b);
+	printk("# %s:%d: %s(%s, %s) failed: %s == \"%s\", %s == \"%s\"\n", file_name(file), line,
+	       macro, a_text, b_text, a_text, a, b_text, b);
 	return false;
-}
-
-/* One pattern of a filter: a name, or a prefix followed by '*'. */
-static bool pattern_match(const char *pat, size_t len, const char *name)
-{
-	if (len > 0 && pat[len - 1] == '*')
-		return strncmp(pat, name, len - 1) == 0;
-	return strlen(name) == len && strncmp(pat, name, len) == 0;
-}
-
-/* filter: comma-separated patterns; NULL or "" selects every case. */
-bool ktest_name_matches(const char *filter, const char *name)
-{
-	if (!filter || !*filter)
-		return true;
-	for (;;) {
-		const char *comma = strchr(filter, ',');
-		size_t len = comma ? (size_t)(comma - filter) : strlen(filter);
-
-		if (pattern_match(filter, len, name))
-			return true;
-		if (!comma)
-			return false;
-		filter = comma + 1;
-	}
 }
 
 int ktest_run_all(const char *filter)
@@ -111,8 +92,10 @@ int ktest_run_all(const char *filter)
 	size_t planned = 0, i = 0;
 	int passed = 0, failed = 0;
 
+	if (!FILTER_ALL_MATCH("kiln.test", "test", filter, __ktest_cases_start, __ktest_cases_end))
+		return -1;
 	for_each_ktest (tc) {
-		if (ktest_name_matches(filter, tc->name))
+		if (filter_matches(filter, tc->name))
 			planned++;
 	}
 	printk("KTAP version 1\n");
@@ -121,12 +104,12 @@ int ktest_run_all(const char *filter)
 	for_each_ktest (tc) {
 		struct ktest kt = {.tc = tc, .failed = false, .checks = 0};
 
-		if (!ktest_name_matches(filter, tc->name))
+		if (!filter_matches(filter, tc->name))
 			continue;
 		tc->fn(&kt);
 		/* A test that checked nothing probably returned early by mistake. */
 		if (kt.checks == 0)
-			printk("    # %s: %s made no checks\n", file_name(tc->file), tc->name);
+			printk("# %s: %s made no checks\n", file_name(tc->file), tc->name);
 		if (kt.failed)
 			failed++;
 		else

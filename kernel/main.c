@@ -35,6 +35,33 @@ static void print_memory_map(const struct boot_info *bi)
 	print_ranges("reserved", bi->reserved, bi->nreserved);
 }
 
+/* A command line that does not fit stops the kernel: part of it would run the wrong thing. */
+static void check_cmdline_length(const struct boot_info *bi)
+{
+	if (bi->cmdline_len < BOOT_CMDLINE_MAX)
+		return;
+	printk("kiln: command line too long");
+	if (bi->cmdline_len != SIZE_MAX)
+		printk(" (%zu bytes)", bi->cmdline_len);
+	printk(": the limit is %d bytes (BOOT_CMDLINE_MAX %d with the NUL); not running with part "
+	       "of it\n",
+	       BOOT_CMDLINE_MAX - 1, BOOT_CMDLINE_MAX);
+	platform_exit(false);
+}
+
+/* The value of key into buf; a value longer than buf is an error, never cut short. */
+static bool get_arg(const char *cmdline, const char *key, char *buf, size_t size)
+{
+	int len = cmdline_get(cmdline, key, buf, size);
+
+	if (len >= (int)size) {
+		printk("kiln: %s= value too long (%d bytes): the limit is %zu bytes\n", key, len,
+		       size - 1);
+		platform_exit(false);
+	}
+	return len >= 0;
+}
+
 /* Runs the KTAP suite; true when every test passed. */
 static bool run_tests(const char *cmdline)
 {
@@ -42,8 +69,10 @@ static bool run_tests(const char *cmdline)
 	uint64_t cycles;
 	int failed;
 
-	cmdline_get(cmdline, "kiln.test", filter, sizeof(filter));
+	get_arg(cmdline, "kiln.test", filter, sizeof(filter));
 	failed = ktest_run_all(filter);
+	if (failed < 0)
+		return false;
 	cycles = arch_cycles() - boot_tsc;
 	printk("# kiln: boot-to-tests-done %lu cycles, %lu insn if run with -icount shift=0\n",
 	       (unsigned long)cycles, (unsigned long)arch_cycles_to_icount_insn(cycles));
@@ -53,26 +82,26 @@ static bool run_tests(const char *cmdline)
 __noreturn void kernel_main(struct boot_info *bi)
 {
 	char mode[16] = "run";
-	char arg[64] = "";
+	char arg[128] = "";
 
 	stackprotector_init();
 	print_banner();
+	check_cmdline_length(bi);
 	page_alloc_init(bi->ram, bi->nram, bi->reserved, bi->nreserved);
 	mm_init(bi);
 	sched_init();
 	platform_init();
-	cmdline_get(bi->cmdline, "kiln.mode", mode, sizeof(mode));
+	get_arg(bi->cmdline, "kiln.mode", mode, sizeof(mode));
 
 	if (!strcmp(mode, "test"))
 		platform_exit(run_tests(bi->cmdline));
 	if (!strcmp(mode, "bench")) {
-		cmdline_get(bi->cmdline, "kiln.bench", arg, sizeof(arg));
-		cmdline_get(bi->cmdline, "kiln.bench_unit", mode, sizeof(mode));
-		kbench_run_all(arg, !strcmp(mode, "insn"));
-		platform_exit(true);
+		get_arg(bi->cmdline, "kiln.bench", arg, sizeof(arg));
+		get_arg(bi->cmdline, "kiln.bench_unit", mode, sizeof(mode));
+		platform_exit(kbench_run_all(arg, !strcmp(mode, "insn")));
 	}
 	if (!strcmp(mode, "crash")) {
-		cmdline_get(bi->cmdline, "kiln.crash", arg, sizeof(arg));
+		get_arg(bi->cmdline, "kiln.crash", arg, sizeof(arg));
 		kcrash_run(arg);
 		platform_exit(false);
 	}

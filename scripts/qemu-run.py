@@ -19,11 +19,28 @@ import time
 QEMU = {"x86_64": ("qemu-system-x86_64", "qemu-system-x86"),
         "arm64": ("qemu-system-aarch64", "qemu-system-arm")}
 
+# The longest command line (bytes, NUL not counted) each boot route hands over intact; arches
+# not listed have no limit of their own. QEMU 7.2's PVH option ROM copies -append into a
+# 4096-byte buffer without a bound: a longer line overwrites the ROM's start_info, which the
+# kernel detects and reports, and from about 23,800 bytes on its stack, so that the guest
+# hangs before the kernel runs (platforms/kvm-x86_64/pvh.c).
+APPEND_MAX = {"x86_64": (4095, "QEMU's PVH option ROM overruns its 4096-byte buffer beyond that")}
+
 # x86_64 isa-debug-exit: status = (value << 1) | 1; the kernel writes 0x10 (pass) or 0x01 (fail).
 X86_PASS, X86_FAIL = 33, 3
 
 
+def check_append(arch, append):
+    """Refuse a command line the boot route would corrupt, instead of booting a broken guest."""
+    limit, why = APPEND_MAX.get(arch, (None, None))
+    size = len(append.encode())
+    if limit is not None and size > limit:
+        sys.exit("kiln: the kernel command line is %d bytes; the %s boot hands over at most %d "
+                 "intact (%s): not booting" % (size, arch, limit, why))
+
+
 def qemu_command(args, append, icount=False, gdb=False):
+    check_append(args.arch, append)
     binary = QEMU[args.arch][0]
     cmd = [binary, "-m", str(args.memory), "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-no-reboot", "-kernel", args.kernel, "-append", append]

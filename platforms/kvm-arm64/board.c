@@ -17,7 +17,6 @@ struct fdt board_fdt;
 uint64_t board_cpu_mpidr[ARCH_MAX_HWID];
 unsigned int board_nr_cpus;
 static struct boot_info boot_info;
-static char cmdline[BOOT_CMDLINE_MAX];
 
 /*
  * An ELF booted with -kernel gets no DTB pointer: QEMU puts the tree at the
@@ -79,8 +78,8 @@ static void parse_chosen(const struct fdt *fdt)
 	int node = fdt_path_offset(fdt, "/chosen");
 	const char *args = node >= 0 ? fdt_getprop_str(fdt, node, "bootargs") : NULL;
 
-	strlcpy(cmdline, args ? args : "", sizeof(cmdline));
-	boot_info.cmdline = cmdline;
+	/* fdt_getprop_str() checked that the string ends inside the blob. */
+	boot_set_cmdline(&boot_info, args, args ? strlen(args) : 0);
 }
 
 struct boot_info *platform_boot_info(paddr_t param)

@@ -4,6 +4,7 @@ QEMU, and parsing what they print (KTAP, kbench lines, generated files).
 Imported by the test modules and by conftest.py; holds no pytest fixtures itself.
 """
 
+import importlib.util
 import os
 import re
 import shlex
@@ -110,6 +111,22 @@ def qemu_run(arch, kernel, mode, append=(), timeout=BOOT_TIMEOUT, extra=()):
     for a in append:
         cmd += ["--append", a]
     return run(cmd + list(extra), timeout)
+
+
+def qemu_run_module():
+    """scripts/qemu-run.py as a module, for the facts it holds (e.g. APPEND_MAX)."""
+    spec = importlib.util.spec_from_file_location("qemu_run", QEMU_RUN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def c_define(path, name):
+    """The integer value of '#define NAME value' in a C header of the tree."""
+    text = (ROOT / path).read_text()
+    m = re.search(r"^#define\s+%s\s+(\w+)" % re.escape(name), text, re.M)
+    assert m, "no #define %s in %s" % (name, path)
+    return int(m.group(1), 0)
 
 
 # ---------------------------------------------------------------------------
@@ -275,8 +292,19 @@ def elf_sections(path):
 # ---------------------------------------------------------------------------
 # KTAP
 
+# A line KTAP gives meaning to (after its indentation): version, plan, result, diagnostic.
+# Anything else is kernel log between KTAP lines, which KTAP allows and ignores.
+KTAP_LINE = re.compile(r"^(KTAP version \d+|1\.\.\d+|(ok|not ok) \d+( .*)?|#.*)$")
+KTAP_INDENT = 4
+
+
 class Ktap:
-    """Top-level KTAP version 1 output: plan, results, diagnostics."""
+    """Top-level KTAP version 1 output: plan, results, diagnostics.
+
+    KTAP reads indentation as nesting: a subtest opens with an indented 'KTAP version' line
+    one level (4 spaces) deeper and ends at the next line of a shallower level. A KTAP line
+    at a level no subtest opened (a test's diagnostics indented under it, say) is malformed:
+    the constructor raises ValueError naming it."""
 
     def __init__(self, text):
         self.lines = text.splitlines()
@@ -285,14 +313,29 @@ class Ktap:
         self.results = []  # (ok, number, name, line)
         self.diagnostics = []
         started = False
-        for line in self.lines:
-            if line.strip() == "KTAP version 1":
+        depth = 0  # open subtests
+        for number, line in enumerate(self.lines, 1):
+            if line.strip() == "KTAP version 1" and not line[0].isspace():
                 if started:
                     raise ValueError("two KTAP headers in one output")
                 started = self.version_seen = True
                 continue
-            if not started:
+            body = line.lstrip(" ")
+            if not started or not KTAP_LINE.match(body):
                 continue
+            level, rest = divmod(len(line) - len(body), KTAP_INDENT)
+            if level == depth + 1 and not rest and body.startswith("KTAP version "):
+                depth = level
+                continue
+            if rest or level > depth:
+                raise ValueError(
+                    "KTAP line %d is indented %d spaces, which KTAP reads as nesting level "
+                    "%s, but %d subtest level(s) are open: %r"
+                    % (number, len(line) - len(body), level if not rest else "(none)", depth,
+                       line))
+            depth = level
+            if level:
+                continue  # inside a subtest: not a top-level line
             m = re.match(r"^1\.\.(\d+)$", line)
             if m and self.plan is None:
                 self.plan = int(m.group(1))
@@ -301,7 +344,7 @@ class Ktap:
             if m:
                 self.results.append((m.group(1) == "ok", int(m.group(2)), m.group(3), line))
                 continue
-            if line.lstrip().startswith("#"):
+            if line.startswith("#"):
                 self.diagnostics.append(line)
 
     @property
@@ -312,7 +355,8 @@ class Ktap:
         return [r for r in self.results if not r[0]]
 
     def diagnostics_before(self, name):
-        """The diagnostic lines printed since the previous result, up to test `name`'s result."""
+        """The top-level diagnostic lines printed since the previous result, up to test
+        `name`'s result: that test's diagnostics."""
         block = []
         for line in self.lines:
             m = re.match(r"^(ok|not ok) \d+ (\S+)", line)
@@ -320,7 +364,7 @@ class Ktap:
                 if m.group(2) == name:
                     return block
                 block = []
-            elif line.lstrip().startswith("#"):
+            elif line.startswith("#"):
                 block.append(line)
         return None
 

@@ -196,3 +196,26 @@ def test_bench_stops_when_the_test_boot_fails(fake):
     assert proc.returncode != 0, kh.describe(proc)
     assert len(argv_log(state)) == 1
     assert "benchmark summary" not in proc.stdout
+
+
+APPEND_MAX = kh.qemu_run_module().APPEND_MAX
+
+
+@pytest.mark.parametrize("arch", sorted(APPEND_MAX))
+def test_command_line_the_boot_route_would_corrupt_is_refused(arch, fake):
+    """Up to the route's limit the line reaches QEMU whole; one byte more and QEMU is not
+    started (x86_64: QEMU's PVH option ROM would overrun its buffer, then its stack)."""
+    if arch not in ARCHES:
+        pytest.skip("no %s arch in the tree" % arch)
+    run, state = fake
+    limit = APPEND_MAX[arch][0]
+    pad = "pad=" + "x" * (limit - len("kiln.mode=test pad="))
+    proc = run(arch, "test", "--append", pad, FAKE_EXIT=str(VERDICT_STATUS[arch]["pass"]))
+    assert proc.returncode == 0, kh.describe(proc)
+    argv = argv_log(state)[-1]
+    assert len(argv[argv.index("-append") + 1]) == limit
+    proc = run(arch, "test", "--append", pad + "x")
+    assert proc.returncode == 1, kh.describe(proc)
+    assert "is %d bytes" % (limit + 1) in proc.stderr, kh.describe(proc)
+    assert "at most %d" % limit in proc.stderr, kh.describe(proc)
+    assert len(argv_log(state)) == 1, "QEMU was started with the over-long line"

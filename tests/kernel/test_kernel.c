@@ -11,22 +11,30 @@ KTEST(cmdline_finds_values)
 	const char *cl = "  kiln.mode=test kiln.test=page_* x=1 kiln.mode=bench  noval ";
 	char buf[16];
 
-	KEXPECT_TRUE(cmdline_get(cl, "kiln.test", buf, sizeof(buf)));
+	KEXPECT_EQ(cmdline_get(cl, "kiln.test", buf, sizeof(buf)), 6);
 	KEXPECT_STREQ(buf, "page_*");
 	/* The last occurrence wins, as on Linux. */
-	KEXPECT_TRUE(cmdline_get(cl, "kiln.mode", buf, sizeof(buf)));
+	KEXPECT_EQ(cmdline_get(cl, "kiln.mode", buf, sizeof(buf)), 5);
 	KEXPECT_STREQ(buf, "bench");
-	KEXPECT_FALSE(cmdline_get(cl, "kiln", buf, sizeof(buf)));
-	KEXPECT_FALSE(cmdline_get(cl, "noval", buf, sizeof(buf)));
-	KEXPECT_FALSE(cmdline_get("", "x", buf, sizeof(buf)));
+	KEXPECT_EQ(cmdline_get(cl, "x", buf, sizeof(buf)), 1);
+	KEXPECT_EQ(cmdline_get(cl, "kiln", buf, sizeof(buf)), -1);
+	KEXPECT_EQ(cmdline_get(cl, "noval", buf, sizeof(buf)), -1);
+	KEXPECT_EQ(cmdline_get("", "x", buf, sizeof(buf)), -1);
+	KEXPECT_EQ(cmdline_get("k=", "k", buf, sizeof(buf)), 0);
+	KEXPECT_STREQ(buf, "");
 }
 
-KTEST(cmdline_truncates_long_values)
+/* A value that does not fit is reported with its length, never handed out cut short. */
+KTEST(cmdline_reports_values_too_long_for_the_buffer)
 {
-	char buf[4];
+	char buf[4] = "old";
 
-	KEXPECT_TRUE(cmdline_get("k=abcdef", "k", buf, sizeof(buf)));
+	KEXPECT_EQ(cmdline_get("k=abcdef", "k", buf, sizeof(buf)), 6);
+	KEXPECT_STREQ(buf, "");
+	KEXPECT_EQ(cmdline_get("k=abc", "k", buf, sizeof(buf)), 3);
 	KEXPECT_STREQ(buf, "abc");
+	KEXPECT_EQ(cmdline_get("k=abcd", "k", buf, sizeof(buf)), 4);
+	KEXPECT_STREQ(buf, "");
 }
 
 KTEST(percpu_finds_boot_cpu)

@@ -6,11 +6,18 @@
 #include <kiln/page_alloc.h>
 #include <kiln/types.h>
 
-#define BOOT_MAX_RANGES	 32
+#define BOOT_MAX_RANGES 32
+/* Command-line buffer, NUL included: the longest line the kernel takes is 511 bytes. */
 #define BOOT_CMDLINE_MAX 512
 
 struct boot_info {
-	const char *cmdline;
+	/*
+	 * The whole command line, never a part of it: when cmdline_len (the length the boot
+	 * protocol delivered; SIZE_MAX if too long to tell) does not fit, cmdline stays empty and
+	 * kernel_main() refuses to run.
+	 */
+	char cmdline[BOOT_CMDLINE_MAX];
+	size_t cmdline_len;
 	struct mem_range ram[BOOT_MAX_RANGES]; /* usable RAM */
 	size_t nram;
 	struct mem_range firmware[BOOT_MAX_RANGES]; /* reported but not RAM (ACPI, MMIO...) */
@@ -18,6 +25,12 @@ struct boot_info {
 	struct mem_range reserved[BOOT_MAX_RANGES]; /* RAM the allocator must not hand out */
 	size_t nreserved;
 };
+
+/*
+ * For the platform: take the len-byte command line at src, or only note its length when it
+ * does not fit (src is not read then).
+ */
+void boot_set_cmdline(struct boot_info *bi, const char *src, size_t len);
 
 /* Cycle counter at the kernel's first instruction (set by the arch boot code). */
 extern uint64_t boot_tsc;

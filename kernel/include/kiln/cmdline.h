@@ -5,9 +5,10 @@
 #include <kiln/types.h>
 
 /*
- * Copy the value of the last "key=value" word for key into buf (at most
- * size - 1 bytes, NUL-terminated). Returns false when key is absent.
+ * The value of the last "key=value" word for key: returns its length, or -1 when key is
+ * absent. The value is copied into buf (NUL-terminated) only when it fits, that is when the
+ * length is below size; otherwise buf is left empty, never holding part of the value.
  */
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
+int cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
 
 #endif

@@ -35,7 +35,10 @@ struct kbench_case {
 
 #define KBENCH_BATCHES 10
 
-/* Runs every benchmark whose name matches filter (as ktest filters do). */
-void kbench_run_all(const char *filter, bool unit_insn);
+/*
+ * Runs every benchmark filter selects (see kiln/filter.h); false, running none, when a
+ * pattern of filter selects no benchmark.
+ */
+bool kbench_run_all(const char *filter, bool unit_insn);
 
 #endif

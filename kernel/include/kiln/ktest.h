@@ -50,10 +50,11 @@ struct ktest {
 	};                                                                     \
 	static void tname##_ktest(struct ktest *kt __maybe_unused)
 
-/* Runs the cases matching filter; returns the number that failed. */
+/*
+ * Runs the cases filter selects (see kiln/filter.h); returns the number that failed, or -1
+ * without running any when a pattern of filter selects no case.
+ */
 int ktest_run_all(const char *filter);
-/* filter: comma-separated names or 'prefix*' patterns; NULL or "" matches everything. */
-bool ktest_name_matches(const char *filter, const char *name);
 
 enum ktest_op { KTEST_EQ, KTEST_NE, KTEST_LT, KTEST_LE, KTEST_GT, KTEST_GE };
 

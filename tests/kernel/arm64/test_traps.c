@@ -1,5 +1,4 @@
-/* arm64 exception entry: ESR class, ELR, FAR, registers, GIC and timer interrupts. */
-#include <generated/offsets.h>
+/* arm64 exception entry: ESR class, ELR, FAR, registers, frame, GIC and timer interrupts. */
 #include <kiln/cpu.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
@@ -10,10 +9,12 @@
 #include <arch/cpu.h>
 #include <arch/esr.h>
 #include <generated/hw.h>
+#include <arch/psr.h>
 #include <platform/board.h>
 #include <platform/irqchip.h>
 
 void trap_regs_roundtrip(uint64_t out[31]);
+void trap_frame_words(const uintptr_t *frame, uint64_t expect[3], uint64_t seen[3]);
 
 static struct trap_record *last_fixup(void)
 {
@@ -144,15 +145,28 @@ KTEST(arm64_gic_version_from_device_tree)
 	KEXPECT_EQ(irqchip_version(), node3 >= 0 ? 3 : 2);
 }
 
-KTEST(arm64_offsets_match_c_layout)
+/* Indexes of trap_frame_words(). */
+enum { SAVED_ELR, SAVED_SPSR, SAVED_SP, SAVED_WORDS };
+
+/* The SPSR bits trap_frame_words() knows: NZCV, DAIF and the mode (EL, SP, AArch64). */
+#define SPSR_KNOWN_BITS (0xf0000000ull | PSR_DAIF_MASKED | 0x1f)
+
+/*
+ * ELR, SPSR and SP must be saved at the trap-frame offsets C and the exit path use (TF_*):
+ * compared with values known without the frame (a label, PSTATE read before the brk, SP).
+ */
+KTEST(arm64_exception_frame_matches_trap_frame_offsets)
 {
-	KEXPECT_EQ(TF_X0, offsetof(struct trap_frame, x[0]));
-	KEXPECT_EQ(TF_X30, offsetof(struct trap_frame, x[30]));
-	KEXPECT_EQ(TF_SP, offsetof(struct trap_frame, sp));
-	KEXPECT_EQ(TF_ELR, offsetof(struct trap_frame, elr));
-	KEXPECT_EQ(TF_KIND, offsetof(struct trap_frame, kind));
-	KEXPECT_EQ(TF_SIZE, sizeof(struct trap_frame));
-	KEXPECT_EQ(CPU_SELF, offsetof(struct cpu, self));
-	KEXPECT_EQ(CPU_TRAP_DEPTH, offsetof(struct cpu, trap_depth));
-	KEXPECT_EQ(CPU_SIZE, sizeof(struct cpu));
+	struct trap_record *r = last_fixup();
+	uint64_t expect[SAVED_WORDS], seen[SAVED_WORDS];
+
+	trap_frame_words(&r->frame, expect, seen);
+	KASSERT_EQ(r->vector, ESR_EC_BRK64);
+	/* C read ELR (the brk) where the vectors saved it, then moved it past the brk. */
+	KEXPECT_EQ(r->pc, expect[SAVED_ELR]);
+	KEXPECT_EQ(seen[SAVED_ELR], expect[SAVED_ELR] + 4);
+	KEXPECT_EQ(seen[SAVED_SPSR] & SPSR_KNOWN_BITS, expect[SAVED_SPSR]);
+	KEXPECT_EQ(seen[SAVED_SP], expect[SAVED_SP]);
+	/* The expected PSTATE itself: N and C as set, EL1 on SP_EL1, everything masked. */
+	KEXPECT_EQ(expect[SAVED_SPSR], 0x90000000ull | SPSR_EL1H_MASKED);
 }

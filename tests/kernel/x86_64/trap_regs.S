@@ -6,6 +6,8 @@
  * r8..r15). The entry path must give every one of them back unchanged, also
  * when it zeroes them before calling C (hardening/clear-regs).
  */
+#include <generated/hw.h>
+
 #define PATTERN(n) (0x0101010101010101 * (n) + 0x1000000000000000)
 
 	.text
@@ -68,4 +70,49 @@ trap_regs_roundtrip:
 	popq %r12
 	popq %rbx
 	popq %rbp
+	ret
+
+/*
+ * void trap_frame_words(const uintptr_t *frame, uint64_t expect[5], uint64_t seen[5]):
+ * note what the CPU is about to push for an int3 (in this order: RIP of the
+ * instruction after it, CS, RFLAGS, RSP, SS), take the int3 (resumed through
+ * the exception table), then read the words at TF_RIP, TF_CS, TF_RFLAGS,
+ * TF_RSP and TF_SS of the frame the entry code built, *frame being where
+ * the fixup path recorded it. That frame is dead stack below RSP once iretq
+ * returned: interrupts stay off so that nothing reuses it before it is read
+ * (an NMI runs on its own IST stack).
+ */
+	.globl trap_frame_words
+trap_frame_words:
+	pushfq
+	cli
+	leaq	1f(%rip), %rax
+	movq	%rax, 0(%rsi)
+	movl	%cs, %eax
+	movq	%rax, 8(%rsi)
+	pushfq
+	popq	%rax
+	movq	%rax, 16(%rsi)
+	movq	%rsp, 24(%rsi)
+	movl	%ss, %eax
+	movq	%rax, 32(%rsi)
+	int3
+1:
+	.pushsection .extable, "a"
+	.balign 8
+	.quad 1b, 1b
+	.popsection
+
+	movq	(%rdi), %rax
+	movq	TF_RIP(%rax), %rcx
+	movq	%rcx, 0(%rdx)
+	movq	TF_CS(%rax), %rcx
+	movq	%rcx, 8(%rdx)
+	movq	TF_RFLAGS(%rax), %rcx
+	movq	%rcx, 16(%rdx)
+	movq	TF_RSP(%rax), %rcx
+	movq	%rcx, 24(%rdx)
+	movq	TF_SS(%rax), %rcx
+	movq	%rcx, 32(%rdx)
+	popfq
 	ret

@@ -1,0 +1,152 @@
+"""NMIs from outside: QEMU's QMP inject-nmi while x86_nmi_runs_on_ist_stack runs. An NMI can
+arrive at any time, also inside the test's window between sending its own NMI and checking
+it: the test must hold anyway (see ../shared/qemu-notes.md, NMI injection). Standard library
+only: the QMP client is a Unix socket and JSON lines."""
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import kiln_harness as kh
+from kiln_harness import ARCHES, PROFILES
+
+NMI_TEST = "x86_nmi_runs_on_ist_stack"
+
+
+class Qmp:
+    """A minimal QMP client over a Unix socket (standard library only)."""
+
+    def __init__(self, path, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(str(path))
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        self.sock.settimeout(timeout)
+        self.file = self.sock.makefile("rw")
+        greeting = json.loads(self.file.readline())
+        assert "QMP" in greeting, greeting
+        assert self.command("qmp_capabilities") == {}
+
+    def command(self, name):
+        """Run one command; returns its "return" value (events in between are skipped)."""
+        self.file.write(json.dumps({"execute": name}) + "\n")
+        self.file.flush()
+        while True:
+            line = self.file.readline()
+            if not line:
+                raise ConnectionError("QMP closed while waiting for %s" % name)
+            reply = json.loads(line)
+            if "event" in reply:
+                continue
+            if "error" in reply:
+                raise RuntimeError("QMP %s: %s" % (name, reply["error"]))
+            return reply["return"]
+
+    def close(self):
+        self.sock.close()
+
+
+class Injector(threading.Thread):
+    """Connects to QEMU's QMP socket as soon as it exists, then, once go is set, injects NMIs
+    back to back until stop is set or QEMU goes away."""
+
+    def __init__(self, sock):
+        super().__init__(daemon=True)
+        self.sock, self.go, self.stop = sock, threading.Event(), threading.Event()
+        self.injected, self.error = 0, None
+
+    def run(self):
+        qmp = None
+        try:
+            qmp = Qmp(self.sock)
+            self.go.wait()
+            while not self.stop.is_set():
+                qmp.command("inject-nmi")
+                self.injected += 1
+        except (OSError, ValueError, RuntimeError) as e:  # QEMU exited, or QMP said no
+            self.error = e
+        finally:
+            if qmp:
+                qmp.close()
+
+
+def boot_with_outside_nmis(build, sock):
+    """Boot the NMI test alone; from the kernel's banner on (its IDT and IST stacks are set
+    up by then) inject NMIs through QMP until the test's result line. Returns
+    (exit status, output, injector)."""
+    cmd = [sys.executable, kh.QEMU_RUN, "--arch", build.arch, "--kernel", build.kernel,
+           "--mode", "test", "--append", "kiln.test=" + NMI_TEST,
+           "--qemu-arg=-qmp", "--qemu-arg=unix:%s,server=on,wait=off" % sock]
+    injector = Injector(sock)
+    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+                            errors="replace", env=kh.clean_env())
+    injector.start()
+    out = []
+    timer = threading.Timer(kh.BOOT_TIMEOUT, proc.kill)
+    timer.start()
+    try:
+        for line in proc.stdout:
+            out.append(line)
+            if line.startswith("Kiln: profile="):
+                injector.go.set()
+            if re.match(r"^(not )?ok \d+ ", line):
+                injector.stop.set()
+        proc.wait()
+    finally:
+        timer.cancel()
+        injector.stop.set()
+        injector.go.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        injector.join(30)
+    return proc.returncode, "".join(out), injector
+
+
+def boot_and_check(build):
+    """One boot under outside NMIs: the test must pass. Returns how many of its rounds an
+    outside NMI hit."""
+    with tempfile.TemporaryDirectory(prefix="kiln-qmp-") as d:
+        status, out, injector = boot_with_outside_nmis(build, Path(d) / "qmp.sock")
+    assert status == 0, "exit status %s with %d NMIs injected:\n%s" % (
+        status, injector.injected, out)
+    ktap = kh.Ktap(out)
+    kh.assert_ktap_all_ok(ktap, out)
+    assert ktap.names == [NMI_TEST], out
+    assert injector.injected > 0, "no NMI was injected (%s):\n%s" % (injector.error, out)
+    m = re.search(r"^# %s: (\d+) rounds, (\d+) took an NMI from outside too$" % NMI_TEST, out,
+                  re.M)
+    assert m, "no round count from the test:\n" + out
+    return int(m.group(2))
+
+
+# Boots tried until an outside NMI lands inside one of the test's rounds (QMP is slow next
+# to the rounds, so a boot may see only a few there); every boot must pass.
+ATTEMPTS = 3
+
+
+@pytest.mark.skipif("x86_64" not in ARCHES, reason="no x86_64 arch")
+@pytest.mark.parametrize("profile", PROFILES)
+def test_nmi_test_holds_under_outside_nmis(profile, builds):
+    b = builds.built(profile, "x86_64")
+    hits = []
+    while len(hits) < ATTEMPTS and not any(hits):
+        hits.append(boot_and_check(b))
+    assert any(hits), "no outside NMI landed inside a round in %d boots: this proved nothing" \
+        % ATTEMPTS
