@@ -4,8 +4,9 @@
 Modes: run (banner + default workload), test (KTAP self-tests), bench
 (benchmarks under -icount shift=0 in guest instructions, then again in TCG
 nanoseconds, plus the boot-to-tests-done cost), crash (a crash scenario, see
-kiln/kcrash.h), gdb (QEMU waits for a debugger). Standard library only, so any
-python3 can run it.
+kiln/kcrash.h), gdb (QEMU waits for a debugger). What QEMU runs and how it reports
+the verdict is the platform's: platforms/<platform>/platform.toml. Standard library
+only (Python 3.11 or later, for tomllib).
 """
 import argparse
 import os
@@ -15,42 +16,38 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 
-QEMU = {"x86_64": ("qemu-system-x86_64", "qemu-system-x86"),
-        "arm64": ("qemu-system-aarch64", "qemu-system-arm")}
-
-# The longest command line (bytes, NUL not counted) each boot route hands over intact; arches
-# not listed have no limit of their own. QEMU 7.2's PVH option ROM copies -append into a
-# 4096-byte buffer without a bound: a longer line overwrites the ROM's start_info, which the
-# kernel detects and reports, and from about 23,800 bytes on its stack, so that the guest
-# hangs before the kernel runs (platforms/kvm-x86_64/pvh.c).
-APPEND_MAX = {"x86_64": (4095, "QEMU's PVH option ROM overruns its 4096-byte buffer beyond that")}
-
-# x86_64 isa-debug-exit: status = (value << 1) | 1; the kernel writes 0x10 (pass) or 0x01 (fail).
-X86_PASS, X86_FAIL = 33, 3
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def check_append(arch, append):
+def load_platform(name):
+    """platforms/<name>/platform.toml: how QEMU runs that platform and reports the verdict."""
+    path = os.path.join(ROOT, "platforms", name, "platform.toml")
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        sys.exit("kiln: cannot read the platform description %s: %s" % (path, e))
+
+
+def check_append(qemu, append):
     """Refuse a command line the boot route would corrupt, instead of booting a broken guest."""
-    limit, why = APPEND_MAX.get(arch, (None, None))
+    limit = qemu.get("append_max")
     size = len(append.encode())
     if limit is not None and size > limit:
-        sys.exit("kiln: the kernel command line is %d bytes; the %s boot hands over at most %d "
-                 "intact (%s): not booting" % (size, arch, limit, why))
+        sys.exit("kiln: the kernel command line is %d bytes; this platform's boot hands over at "
+                 "most %d intact (%s): not booting" % (size, limit, qemu["append_max_why"]))
 
 
 def qemu_command(args, append, icount=False, gdb=False):
-    check_append(args.arch, append)
-    binary = QEMU[args.arch][0]
-    cmd = [binary, "-m", str(args.memory), "-display", "none", "-monitor", "none",
+    qemu = args.platform["qemu"]
+    check_append(qemu, append)
+    cmd = [qemu["binary"], "-m", str(args.memory), "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-no-reboot", "-kernel", args.kernel, "-append", append]
-    if args.arch == "x86_64":
-        cmd += ["-M", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-        cmd += ["-cpu", "max,-arch-capabilities" if args.kvm else args.cpu or "max"]
-    else:
-        machine = "virt" + (",gic-version=%s" % args.gic if args.gic else "")
-        machine += ",virtualization=on" if args.el2 else ""
-        cmd += ["-M", machine, "-cpu", args.cpu or "cortex-a72", "-semihosting"]
+    cmd += ["-M", ",".join([qemu["machine"]] + args.machine_opt)]
+    cmd += ["-cpu", qemu["kvm_cpu"] if args.kvm else args.cpu or qemu["cpu"]]
+    cmd += qemu.get("args", [])
     if args.dtb:
         cmd += ["-dtb", args.dtb]
     if args.smp:
@@ -70,21 +67,15 @@ def accel_description(args, icount=False):
     return "TCG (software emulation%s)" % (", -icount shift=0" if icount else "")
 
 
-def verdict(arch, status):
+def verdict(platform, status):
     """(exit status for the caller, explanation) from QEMU's exit status."""
-    if arch == "x86_64":
-        if status == X86_PASS:
-            return 0, "kernel reported PASS"
-        if status == X86_FAIL:
-            return 1, "kernel reported FAIL"
-        if status == 0:
-            return 1, "QEMU exited with status 0 without a verdict (triple fault?)"
-        return 1, "QEMU exited with unexpected status %d" % status
-    if status == 0:
+    exit = platform["exit"]
+    if status == exit["pass"]:
         return 0, "kernel reported PASS"
-    if status == 1:
+    if status == exit["fail"]:
         return 1, "kernel reported FAIL"
-    return 1, "QEMU exited with unexpected status %d" % status
+    known = exit.get("known", {}).get(str(status))
+    return 1, known or "QEMU exited with unexpected status %d" % status
 
 
 def boot(args, append, icount=False, echo=True):
@@ -123,7 +114,7 @@ def boot(args, append, icount=False, echo=True):
         out.append(pending.decode(errors="replace").rstrip("\r"))
         if echo:
             print(out[-1], flush=True)
-    status, why = verdict(args.arch, proc.returncode)
+    status, why = verdict(args.platform, proc.returncode)
     print("kiln: %s" % why, flush=True)
     return status, out
 
@@ -149,8 +140,8 @@ def run_bench(args):
         results += [l for l in out if l.startswith("kbench: name=")]
     print("kbench: name=boot_to_tests_done batches=1 ops=1 min=%d median=%d unit=insn"
           % (cycles, cycles))
-    print("kiln: benchmark summary (%s, profile %s, arch %s)" % (
-        accel_description(args), args.profile, args.arch))
+    print("kiln: benchmark summary (%s, profile %s, platform %s)" % (
+        accel_description(args), args.profile, args.platform_name))
     for line in results:
         print("  " + line)
     return 0
@@ -158,7 +149,7 @@ def run_bench(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--arch", required=True, choices=sorted(QEMU))
+    p.add_argument("--platform", required=True, help="platforms/<PLATFORM>/platform.toml")
     p.add_argument("--kernel", required=True)
     p.add_argument("--mode", required=True, choices=["run", "test", "bench", "crash", "gdb"])
     p.add_argument("--profile", default="?")
@@ -166,17 +157,19 @@ def main():
     p.add_argument("--timeout", type=int, default=120)
     p.add_argument("--kvm", action="store_true")
     p.add_argument("--cpu", help="QEMU -cpu model")
-    p.add_argument("--gic", choices=["2", "3"], help="arm64 GIC version")
-    p.add_argument("--el2", action="store_true", help="arm64: enter the kernel at EL2")
-    p.add_argument("--dtb", help="arm64: boot with this device tree instead of QEMU's")
+    p.add_argument("--machine-opt", action="append", default=[], metavar="NAME=VALUE",
+                   help="option of the platform's -M machine (e.g. gic-version=3)")
+    p.add_argument("--dtb", help="boot with this device tree instead of QEMU's")
     p.add_argument("--smp", type=int)
     p.add_argument("--append", action="append", default=[], help="extra kernel command-line word")
     p.add_argument("--qemu-arg", action="append", help="extra QEMU argument")
     args = p.parse_args()
+    args.platform_name, args.platform = args.platform, load_platform(args.platform)
 
-    binary, package = QEMU[args.arch]
-    if shutil.which(binary) is None:
-        sys.exit("kiln: %s not found: install the Debian package %s" % (binary, package))
+    qemu = args.platform["qemu"]
+    if shutil.which(qemu["binary"]) is None:
+        sys.exit("kiln: %s not found: install the Debian package %s" % (qemu["binary"],
+                                                                       qemu["package"]))
     if args.kvm and not os.access("/dev/kvm", os.R_OK | os.W_OK):
         sys.exit("kiln: --kvm needs a usable /dev/kvm; reconfigure without --kvm to use TCG")
 

@@ -15,7 +15,7 @@ from .errors import ConfigError, check_text, printable, read_text, shown
 from . import output
 from .output import STATE_DIR, check_builddir, write_tree
 from .render import render_tree
-from .toolchain import check_tools
+from .toolchain import check_tools, default_arch
 from .tree import ROOT, arches, components, profile_fragment, profiles, variant_symbol
 
 COMMANDS = ("list", "diff", "menuconfig", "savedefconfig", "regenerate")
@@ -45,7 +45,7 @@ def cmd_configure(args):
         extra.append(K.Assignment("QEMU_ACCEL_KVM", "y", "--kvm", "--kvm"))
     sets = [K.parse_set(s) for s in args.set or []]
     kconf = K.resolve(args.profile, arch, sets, extra)
-    check_tools(arch, kconf.syms["CROSS_COMPILE"].str_value)
+    check_tools(arch, kconf.syms["PLATFORM_NAME"].str_value, kconf.syms["CROSS_COMPILE"].str_value)
     generate(kconf, args.profile, arch, builddir)
     variants = K.selected_variants(kconf)
     print("configured %s (profile %s, arch %s): %s" % (
@@ -176,7 +176,7 @@ def parse_args(argv):
         if cmd == "diff":
             p.add_argument("profile_a")
             p.add_argument("profile_b")
-            p.add_argument("--arch", default="x86_64")
+            p.add_argument("--arch", help="default: this host's arch")
             p.add_argument("--stat", action="store_true", help="per-file changed-line counts only")
             p.add_argument("--set", action="append", metavar="CONFIG_X=V",
                            help="override applied to both profiles")
@@ -188,17 +188,20 @@ def parse_args(argv):
             p.add_argument("-o", "--output", required=True, help="build directory")
         args = p.parse_args(argv[1:])
         args.command = cmd
+        if cmd == "diff":
+            args.arch = args.arch or default_arch()
         return args
     p = Parser(prog="configure.py", description="Configure a Kiln build directory from a profile.",
                epilog="Other commands: list, diff A B, menuconfig -o DIR, savedefconfig -o DIR.")
     p.add_argument("--profile", default="tiny", help="profile name (see: configure.py list)")
-    p.add_argument("--arch", default="x86_64", help="x86_64 or arm64")
+    p.add_argument("--arch", help="%s (default: this host's)" % " or ".join(arches()))
     p.add_argument("-o", "--output", help="build directory (default build/<profile>-<arch>)")
     p.add_argument("--set", action="append", metavar="CONFIG_X=V", help="Kconfig override")
     p.add_argument("--kvm", action="store_true",
                    help="boot under KVM (needs hardware virtualization; TCG is the default)")
     args = p.parse_args(argv)
     args.command = "configure"
+    args.arch = args.arch or default_arch()
     return args
 
 

@@ -12,7 +12,8 @@ from . import hooks
 from . import kconf as K
 from .errors import ConfigError, read_text
 from .kbuild import collect_sources
-from .toolchain import compiler_include_dir, toolchain
+from .toolchain import (arch_facts, compiler_include_dir, platform_facts, qemu_options,
+                        toolchain)
 from .tree import ROOT
 
 
@@ -117,7 +118,7 @@ def generated_header(template, profile, arch, comment):
         comment, template, profile, arch)
 
 
-def regen_inputs(kconf, sources, arch):
+def regen_inputs(kconf, sources, arch, cfg):
     """What build.ninja re-runs the configurator for: Kconfig, Kbuild, templates, the
     configurator itself."""
     return sorted(set(os.path.relpath(f, ROOT) if os.path.isabs(f) else f
@@ -125,7 +126,8 @@ def regen_inputs(kconf, sources, arch):
                   | set(tree_files(("templates", "components"), ".j2"))
                   | set(tree_files(("scripts/kilnconf",), ".py"))
                   | {"configure.py", "build.ninja.in", "arch", "templates/" + arch,
-                     "arch/%s/hw.toml" % arch})
+                     "arch/%s/hw.toml" % arch, "arch/%s/arch.toml" % arch,
+                     "platforms/%s/platform.toml" % cfg["PLATFORM_NAME"]})
 
 
 def render_tree(kconf, profile, arch, kvm):
@@ -143,11 +145,13 @@ def _render_tree(kconf, profile, arch, kvm):
     env = arch_env(arch)
     components = hooks.load(env, variants, arch)
     sources = collect_sources(kbuild_dirs(cfg, arch, variants), cfg, arch)
-    ctx = dict(regen_inputs=regen_inputs(kconf, sources, arch),
+    ctx = dict(regen_inputs=regen_inputs(kconf, sources, arch, cfg),
                generated_asm=[n[:-len(".j2")] for n in entry_templates(arch)],
                config=cfg, profile=profile, arch=arch, variants=variants, root=ROOT,
                sources=sources, includes=include_dirs(cfg, arch, variants), kvm=kvm,
                tools=toolchain(arch, cfg.get("CROSS_COMPILE")),
+               arch_facts=arch_facts(arch), platform_facts=platform_facts(cfg["PLATFORM_NAME"]),
+               qemu_options=qemu_options(cfg["PLATFORM_NAME"], cfg),
                cc_include=compiler_include_dir(arch, cfg.get("CROSS_COMPILE")),
                python=sys.executable,
                components=[components[c] for c in sorted(components)], **components)

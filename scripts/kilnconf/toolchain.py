@@ -1,71 +1,87 @@
-"""The compilers and emulators an arch needs, and the Debian packages that provide them."""
+"""The compilers and emulators a build needs, and the Debian packages that provide them.
+
+The facts are data: arch/<arch>/arch.toml (toolchain prefix, flags, packages) and
+platforms/<platform>/platform.toml (QEMU binary and package)."""
 
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 
-from .errors import ConfigError
+from .errors import ConfigError, read_text
+from .tree import ROOT, arches
 
-# Toolchain per arch: tool -> Debian package that provides it.
-ARCH_TOOLS = {
-    "x86_64": {"prefix": "", "cross_prefix": "x86_64-linux-gnu-",
-               "packages": {"gcc": "gcc", "ld": "binutils", "objcopy": "binutils",
-                            "size": "binutils"},
-               "qemu": ("qemu-system-x86_64", "qemu-system-x86")},
-    "arm64": {"prefix": "aarch64-linux-gnu-", "cross_prefix": "aarch64-linux-gnu-",
-              "packages": {"gcc": "gcc-aarch64-linux-gnu", "ld": "binutils-aarch64-linux-gnu",
-                           "objcopy": "binutils-aarch64-linux-gnu",
-                           "size": "binutils-aarch64-linux-gnu"},
-              "qemu": ("qemu-system-aarch64", "qemu-system-arm")},
-}
 HOST_TOOLS = {"ninja": "ninja-build"}
 
 
-def default_prefix(arch):
-    spec = ARCH_TOOLS[arch]
-    native = arch == "x86_64" and os.uname().machine == "x86_64"
-    return spec["prefix"] if native or spec["prefix"] else spec["cross_prefix"]
+def _facts(*parts):
+    path = os.path.join(ROOT, *parts)
+    try:
+        return tomllib.loads(read_text(path))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError("%s: %s" % (os.path.relpath(path, ROOT), e))
+
+
+def arch_facts(arch):
+    return _facts("arch", arch, "arch.toml")
+
+
+def platform_facts(platform):
+    return _facts("platforms", platform, "platform.toml")
+
+
+def default_arch():
+    """The arch whose native toolchain runs on this host, else the first arch."""
+    native = [a for a in arches()
+              if arch_facts(a)["toolchain"]["native"]["machine"] == os.uname().machine]
+    return (native or arches())[0]
+
+
+def flavour(arch):
+    """The [toolchain.native] table on a host of that machine, else [toolchain.cross]."""
+    tc = arch_facts(arch)["toolchain"]
+    return tc["native"] if os.uname().machine == tc["native"]["machine"] else tc["cross"]
 
 
 def toolchain(arch, prefix):
     """{tool: program}; prefix is CONFIG_CROSS_COMPILE, empty for the arch's default."""
-    prefix = prefix or default_prefix(arch)
-    tools = {t: prefix + t for t in ARCH_TOOLS[arch]["packages"]}
-    tools["qemu"] = ARCH_TOOLS[arch]["qemu"][0]
-    return tools
+    tools = flavour(arch)
+    prefix = prefix or tools["prefix"]
+    return {t: prefix + t for t in tools["packages"]}
 
 
 def _install_hint(pkg):
     return "install the Debian package %s (apt-get install %s)" % (pkg, pkg)
 
 
-def check_tools(arch, prefix):
+def check_tools(arch, platform, prefix):
     """Refuse a missing compiler or ninja; warn about a missing QEMU (only run targets need it)."""
     tools = toolchain(arch, prefix)
-    packages = ARCH_TOOLS[arch]["packages"]
-    for tool in sorted(packages):
+    facts = flavour(arch)
+    for tool in sorted(tools):
         name = tools[tool]
         if shutil.which(name) is not None:
             continue
+        pkg = facts["packages"][tool]
         if prefix:
             raise ConfigError("missing tool %s (CONFIG_CROSS_COMPILE=%s): no such program on "
                               "PATH; the default prefix for %s is %r, from the Debian package %s"
-                              % (name, prefix, arch, default_prefix(arch), packages[tool]))
-        raise ConfigError("missing tool %s: %s" % (name, _install_hint(packages[tool])))
+                              % (name, prefix, arch, facts["prefix"], pkg))
+        raise ConfigError("missing tool %s: %s" % (name, _install_hint(pkg)))
     for name, pkg in HOST_TOOLS.items():
         if shutil.which(name) is None:
             raise ConfigError("missing tool %s: %s" % (name, _install_hint(pkg)))
-    qemu, pkg = ARCH_TOOLS[arch]["qemu"]
-    if shutil.which(qemu) is None:
+    qemu = platform_facts(platform)["qemu"]
+    if shutil.which(qemu["binary"]) is None:
         print("configure.py: warning: %s not found: the run/test/bench targets need the Debian "
-              "package %s" % (qemu, pkg), file=sys.stderr)
+              "package %s" % (qemu["binary"], qemu["package"]), file=sys.stderr)
 
 
 def compiler_include_dir(arch, prefix):
     """The compiler's own header directory (stddef.h, stdint.h...): with -nostdinc, the only
     one kernel sources search besides the tree's, so no C library header can creep in."""
-    cc, pkg = toolchain(arch, prefix)["gcc"], ARCH_TOOLS[arch]["packages"]["gcc"]
+    cc, pkg = toolchain(arch, prefix)["gcc"], flavour(arch)["packages"]["gcc"]
     try:
         out = subprocess.run([cc, "-print-file-name=include"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, check=True).stdout.rstrip("\n")
@@ -75,4 +91,15 @@ def compiler_include_dir(arch, prefix):
     if not os.path.isabs(out) or not os.path.isfile(os.path.join(out, "stddef.h")):
         raise ConfigError("%s has no header directory with stddef.h (-print-file-name=include "
                           "gave %r): %s" % (cc, out, _install_hint(pkg)))
+    return out
+
+
+def qemu_options(platform, cfg):
+    """The -M options a platform takes from the configuration, as "name=value" strings."""
+    out = []
+    for name, spec in platform_facts(platform)["qemu"].get("machine_options", {}).items():
+        if isinstance(spec, str):
+            out.append("%s=%s" % (name, cfg[spec]))
+        elif cfg.get(spec["symbol"]):
+            out.append("%s=%s" % (name, spec["value"]))
     return out

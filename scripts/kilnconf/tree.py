@@ -1,6 +1,7 @@
 """What the source tree holds. Standard library only: the host tests import it too."""
 
 import os
+import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -37,6 +38,24 @@ def components():
     return {c: [v for v in _folders("components", c)
                 if os.path.isfile(os.path.join(ROOT, "components", c, v, "Kconfig"))]
             for c in _folders("components")}
+
+
+def platforms():
+    """{Kconfig symbol (without CONFIG_): folder} of every platforms/<p>/Kconfig.platform."""
+    out = {}
+    for p in _folders("platforms"):
+        path = os.path.join(ROOT, "platforms", p, "Kconfig.platform")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                out.update({m: p for m in re.findall(r"^config (\w+)$", f.read(), re.M)})
+    return out
+
+
+def arch_platform(arch):
+    """The platform folder arch/<arch>/defconfig selects (CONFIG_<platform symbol>=y)."""
+    with open(os.path.join(ROOT, "arch", arch, "defconfig"), encoding="utf-8") as f:
+        chosen = re.findall(r"^CONFIG_(\w+)=y$", f.read(), re.M)
+    return next(folder for sym, folder in platforms().items() if sym in chosen)
 
 
 def variant_symbol(component, variant):

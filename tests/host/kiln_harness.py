@@ -4,7 +4,6 @@ QEMU, and parsing what they print (KTAP, kbench lines, generated files).
 Imported by the test modules and by conftest.py; holds no pytest fixtures itself.
 """
 
-import importlib.util
 import os
 import re
 import shlex
@@ -16,7 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 # Tree discovery is the configurator's own, so the test matrix grows with the tree.
-from kilnconf.tree import SOURCE_DIRS, arches, components, profiles, variant_symbol  # noqa: E402,F401
+from kilnconf.toolchain import flavour, platform_facts  # noqa: E402
+from kilnconf.tree import (SOURCE_DIRS, arch_platform, arches, components, profiles,  # noqa: E402,F401
+                           variant_symbol)
 CONFIGURE = ROOT / "configure.py"
 QEMU_RUN = ROOT / "scripts" / "qemu-run.py"
 GEN_OFFSETS = ROOT / "scripts" / "gen-offsets.py"
@@ -105,20 +106,23 @@ def ninja(builddir, *targets, timeout=BUILD_TIMEOUT, env=None):
     return run(["ninja", "-C", builddir] + list(targets), timeout, env=env)
 
 
+def qemu_run_cmd(arch, kernel, mode):
+    """The start of a scripts/qemu-run.py command line booting an arch's kernel on its platform."""
+    return [sys.executable, QEMU_RUN, "--platform", arch_platform(arch), "--kernel", kernel,
+            "--mode", mode]
+
+
+def qemu_facts(arch):
+    """The [qemu] table of the platform an arch boots on (binary, package, append_max...)."""
+    return platform_facts(arch_platform(arch))["qemu"]
+
+
 def qemu_run(arch, kernel, mode, append=(), timeout=BOOT_TIMEOUT, extra=()):
     """scripts/qemu-run.py directly (what the crash scenarios use)."""
-    cmd = [sys.executable, QEMU_RUN, "--arch", arch, "--kernel", kernel, "--mode", mode]
+    cmd = qemu_run_cmd(arch, kernel, mode)
     for a in append:
         cmd += ["--append", a]
     return run(cmd + list(extra), timeout)
-
-
-def qemu_run_module():
-    """scripts/qemu-run.py as a module, for the facts it holds (e.g. APPEND_MAX)."""
-    spec = importlib.util.spec_from_file_location("qemu_run", QEMU_RUN)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def c_define(path, name):
@@ -411,19 +415,14 @@ def copy_tree(dest):
 
 
 # ---------------------------------------------------------------------------
-# Toolchain knowledge keyed by arch: arches not listed here are skipped by the tests using it.
+# Toolchain and QEMU facts keyed by arch, from the tree's own data (arch/<arch>/arch.toml,
+# platforms/<platform>/platform.toml), as the configurator reads them.
 
-HOST_IS_X86_64 = os.uname().machine == "x86_64"
-
-ARCH_TOOL_PREFIX = {"x86_64": "" if HOST_IS_X86_64 else "x86_64-linux-gnu-",
-                    "arm64": "aarch64-linux-gnu-"}
-ARCH_GCC_PACKAGE = {"x86_64": "gcc", "arm64": "gcc-aarch64-linux-gnu"}
-ARCH_QEMU = {"x86_64": ("qemu-system-x86_64", "qemu-system-x86"),
-             "arm64": ("qemu-system-aarch64", "qemu-system-arm")}
+ARCH_TOOL_PREFIX = {a: flavour(a)["prefix"] for a in ARCHES}
+ARCH_GCC_PACKAGE = {a: flavour(a)["packages"]["gcc"] for a in ARCHES}
+ARCH_QEMU = {a: (qemu_facts(a)["binary"], qemu_facts(a)["package"]) for a in ARCHES}
 
 
 def arch_gcc(arch):
-    """The C compiler the build uses for arch, or None when the tests do not know the arch."""
-    if arch not in ARCH_TOOL_PREFIX:
-        return None
+    """The C compiler the build uses for arch."""
     return ARCH_TOOL_PREFIX[arch] + "gcc"

@@ -25,7 +25,7 @@ def boot_tests(build, extra):
 @pytest.mark.parametrize("gic", ["2", "3"])
 def test_boots_with_each_gic(builds, profile, gic):
     build = builds.built(profile, "arm64")
-    proc, ktap = boot_tests(build, ["--gic", gic])
+    proc, ktap = boot_tests(build, ["--machine-opt", "gic-version=" + gic])
     assert "irqchip: GICv%s" % gic in proc.stdout
     assert "self_irq_reaches_handler" in ktap.names
     assert "clock_ticks_while_busy" in ktap.names
@@ -34,15 +34,16 @@ def test_boots_with_each_gic(builds, profile, gic):
 @pytest.mark.parametrize("gic", ["2", "3"])
 def test_boots_at_el2_and_drops_to_el1(builds, gic):
     build = builds.built("tiny", "arm64", ["CONFIG_QEMU_ARM64_EL2=y"])
-    assert "--el2" in (build.path / "build.ninja").read_text()
-    proc, ktap = boot_tests(build, ["--el2", "--gic", gic])
+    assert "--machine-opt virtualization=on" in (build.path / "build.ninja").read_text()
+    proc, ktap = boot_tests(build, ["--machine-opt", "virtualization=on",
+                                    "--machine-opt", "gic-version=" + gic])
     assert "virtualization=on" in proc.stdout
     assert "arm64_runs_at_el1" in ktap.names
 
 
 def test_boots_on_cpu_max(builds):
     build = builds.built("secure", "arm64")
-    boot_tests(build, ["--cpu", "max", "--gic", "3"])
+    boot_tests(build, ["--cpu", "max", "--machine-opt", "gic-version=3"])
 
 
 def dump_virt_dtb(tmp_path):

@@ -12,7 +12,7 @@ from kiln_harness import ARCHES, DEFAULT_PROFILE
 # The longest line the kernel takes: its buffer less the NUL.
 CMDLINE_MAX = kh.c_define("kernel/include/kiln/boot.h", "BOOT_CMDLINE_MAX") - 1
 # The longest line each boot route hands over intact, for arches that have such a limit.
-APPEND_MAX = {arch: limit for arch, (limit, _) in kh.qemu_run_module().APPEND_MAX.items()}
+APPEND_MAX = {a: kh.qemu_facts(a)["append_max"] for a in ARCHES if "append_max" in kh.qemu_facts(a)}
 # A test and a benchmark every arch has.
 SOME_TEST = "cmdline_finds_values"
 SOME_BENCH = "page_alloc_free"

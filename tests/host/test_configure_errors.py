@@ -368,7 +368,8 @@ def test_arch_fragment_that_selects_another_arch(tree, tmp_path):
     copy, protect = tree
     fake = copy / "arch" / "zz_fake"
     fake.mkdir()
-    shutil.copy(copy / "arch" / DEFAULT_ARCH / "defconfig", fake / "defconfig")
+    for name in ("defconfig", "arch.toml", "hw.toml"):
+        shutil.copy(copy / "arch" / DEFAULT_ARCH / name, fake / name)
     assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", "zz_fake"],
                         ["arch/zz_fake/defconfig did not select arch zz_fake"], protect, tmp_path,
                         root=copy)

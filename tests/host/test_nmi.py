@@ -89,8 +89,8 @@ def boot_with_outside_nmis(build, sock):
     """Boot the NMI test alone; from the kernel's banner on (its IDT and IST stacks are set
     up by then) inject NMIs through QMP until the test's result line. Returns
     (exit status, output, injector)."""
-    cmd = [sys.executable, kh.QEMU_RUN, "--arch", build.arch, "--kernel", build.kernel,
-           "--mode", "test", "--append", "kiln.test=" + NMI_TEST,
+    cmd = kh.qemu_run_cmd(build.arch, build.kernel, "test") + [
+           "--append", "kiln.test=" + NMI_TEST,
            "--qemu-arg=-qmp", "--qemu-arg=unix:%s,server=on,wait=off" % sock]
     injector = Injector(sock)
     proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE,

@@ -42,8 +42,8 @@ if mode == "flood":
 sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
 '''
 
-# Exit statuses of QEMU meaning pass and fail, keyed by arch.
-VERDICT_STATUS = {"x86_64": {"pass": 33, "fail": 3}, "arm64": {"pass": 0, "fail": 1}}
+# Exit statuses of QEMU meaning pass and fail, keyed by arch (the platform's convention).
+VERDICT_STATUS = {a: kh.platform_facts(kh.arch_platform(a))["exit"] for a in ARCHES}
 
 
 @pytest.fixture
@@ -62,8 +62,7 @@ def fake(tmp_path):
     def run(arch, mode, *args, timeout=60, **env):
         e = kh.clean_env(PATH="%s:%s" % (bindir, os.environ.get("PATH", "")),
                          FAKE_STATE=str(state), **env)
-        cmd = [sys.executable, kh.QEMU_RUN, "--arch", arch, "--kernel", kernel, "--mode", mode]
-        return kh.run(cmd + list(args), timeout, env=e)
+        return kh.run(kh.qemu_run_cmd(arch, kernel, mode) + list(args), timeout, env=e)
 
     yield run, state
     # Leave no fake behind (a timed-out test may have orphaned one).
@@ -140,8 +139,7 @@ def test_missing_qemu_names_debian_package(arch, tmp_path):
     known(arch)
     binary, package = kh.ARCH_QEMU[arch]
     env = kh.clean_env(PATH=str(tmp_path))
-    proc = kh.run([sys.executable, kh.QEMU_RUN, "--arch", arch, "--kernel", tmp_path / "k",
-                   "--mode", "test"], kh.TOOL_TIMEOUT, env=env)
+    proc = kh.run(kh.qemu_run_cmd(arch, tmp_path / "k", "test"), kh.TOOL_TIMEOUT, env=env)
     assert proc.returncode != 0
     assert binary in proc.stderr and package in proc.stderr, kh.describe(proc)
 
@@ -198,7 +196,7 @@ def test_bench_stops_when_the_test_boot_fails(fake):
     assert "benchmark summary" not in proc.stdout
 
 
-APPEND_MAX = kh.qemu_run_module().APPEND_MAX
+APPEND_MAX = {a: kh.qemu_facts(a)["append_max"] for a in ARCHES if "append_max" in kh.qemu_facts(a)}
 
 
 @pytest.mark.parametrize("arch", sorted(APPEND_MAX))
@@ -208,7 +206,7 @@ def test_command_line_the_boot_route_would_corrupt_is_refused(arch, fake):
     if arch not in ARCHES:
         pytest.skip("no %s arch in the tree" % arch)
     run, state = fake
-    limit = APPEND_MAX[arch][0]
+    limit = APPEND_MAX[arch]
     pad = "pad=" + "x" * (limit - len("kiln.mode=test pad="))
     proc = run(arch, "test", "--append", pad, FAKE_EXIT=str(VERDICT_STATUS[arch]["pass"]))
     assert proc.returncode == 0, kh.describe(proc)
