@@ -1,5 +1,6 @@
-/* struct trap_frame layout for the generated vectors. */
+/* struct trap_frame and arm64 struct cpu layout for the generated vectors. */
 #include <kiln/asm_offsets.h>
+#include <kiln/cpu.h>
 #include <arch/fpu.h>
 #include <arch/trap_frame.h>
 
@@ -51,4 +52,5 @@ void gen_offsets(void)
 	OFFSET(FP_FPSR, fpsimd_state, fpsr);
 	OFFSET(FP_FPCR, fpsimd_state, fpcr);
 	DEFINE(FP_SIZE, sizeof(struct fpsimd_state));
+	OFFSET(CPU_OVERFLOW_SP, cpu, arch.overflow_sp);
 }

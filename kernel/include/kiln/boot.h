@@ -19,9 +19,6 @@ struct boot_info {
 	size_t nreserved;
 };
 
-/* Cycle counter at the kernel's first instruction (set by the arch boot code). */
-extern uint64_t boot_tsc;
-
 __noreturn void kernel_main(struct boot_info *bi);
 
 #endif

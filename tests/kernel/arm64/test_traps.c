@@ -1,5 +1,6 @@
 /* arm64 exception entry: ESR class, ELR, FAR, registers, GIC and timer interrupts. */
 #include <generated/offsets.h>
+#include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
@@ -7,11 +8,10 @@
 #include <kiln/probe.h>
 #include <kiln/platform.h>
 #include <kiln/string.h>
-#include <arch/cpu.h>
-#include <arch/esr.h>
 #include <arch/trap_frame.h>
 #include <platform/board.h>
 #include <platform/irqchip.h>
+#include "../../../arch/arm64/esr.h"
 
 void trap_regs_roundtrip(uint64_t out[31]);
 
@@ -155,4 +155,19 @@ KTEST(arm64_offsets_match_c_layout)
 	KEXPECT_EQ(CPU_SELF, offsetof(struct cpu, self));
 	KEXPECT_EQ(CPU_TRAP_DEPTH, offsetof(struct cpu, trap_depth));
 	KEXPECT_EQ(CPU_SIZE, sizeof(struct cpu));
+}
+
+/* The vectors find this CPU's overflow stack through struct cpu (CPU_OVERFLOW_SP). */
+KTEST(arm64_overflow_stack_is_reachable_from_struct_cpu)
+{
+	uintptr_t top = this_cpu()->arch.overflow_sp;
+	struct thread *self = thread_current();
+	uint64_t val;
+
+	KEXPECT_EQ(CPU_OVERFLOW_SP, offsetof(struct cpu, arch.overflow_sp));
+	KEXPECT_EQ(top % 16, 0);
+	KEXPECT_TRUE(probe_read64(top - 8, &val));
+	KEXPECT_TRUE(probe_read64(top - (1 << OVERFLOW_STACK_SHIFT), &val));
+	/* Not a thread stack, which is what overflows. */
+	KEXPECT_TRUE(top <= self->stack_base || top > self->stack_top);
 }

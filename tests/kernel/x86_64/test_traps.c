@@ -1,5 +1,6 @@
 /* x86_64 exception entry: vectors, RIPs, error codes, CR2, registers, IST stacks. */
 #include <generated/offsets.h>
+#include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
@@ -12,7 +13,6 @@
 #include <arch/mmu.h>
 #include <arch/trap_frame.h>
 
-extern char boot_stack_guard[];
 void trap_regs_roundtrip(uint64_t out[15]);
 
 static struct trap_record *last_fixup(void)
