@@ -1,5 +1,6 @@
 /* arm64 MMU hooks for kernel/mm.c. */
 #include <kiln/arch.h>
+#include <arch/sysreg.h>
 
 #define TCR_EPD0 (1ull << 7)
 

@@ -3,6 +3,7 @@
 #include <kiln/boot.h>
 #include <kiln/cpu.h>
 #include <kiln/platform.h>
+#include <arch/sysreg.h>
 
 #define ID_AA64ISAR0_RNDR(v) (((v) >> 60) & 0xf)
 

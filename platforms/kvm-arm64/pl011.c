@@ -1,6 +1,6 @@
 /* PL011 UART: the console. */
-#include <kiln/console.h>
 #include <kiln/arch.h>
+#include <kiln/console.h>
 #include <kiln/mm.h>
 #include <kiln/platform.h>
 #include <arch/layout.h>
