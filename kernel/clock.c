@@ -1,9 +1,8 @@
 /* Time keeping. */
-#include <kiln/boot.h>
+#include <kiln/arch.h>
 #include <kiln/clock.h>
 #include <kiln/platform.h>
 #include <kiln/sched.h>
-#include <arch/cpu.h>
 
 static unsigned long ticks;
 static uint64_t tick_ns[2]; /* this tick's and the previous tick's clock_ns() */

@@ -1,9 +1,9 @@
 /* Benchmark runner: min and median cycles (or instructions) per operation. */
+#include <kiln/arch.h>
 #include <kiln/kbench.h>
 #include <kiln/filter.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
-#include <arch/cpu.h>
 
 extern const struct kbench_case __kbench_cases_start[], __kbench_cases_end[];
 

@@ -1,9 +1,9 @@
 /* Thread stacks with guard pages, in their own virtual area. */
+#include <kiln/arch.h>
 #include <kiln/kstack.h>
 #include <kiln/mm.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
-#include <arch/layout.h>
 
 STATIC_ASSERT(KSTACK_SLOT % PAGE_SIZE == 0, "stack slots are whole pages");
 

@@ -1,5 +1,6 @@
 /* kernel_main: bring up memory, then run what the command line asks for. */
 #include <generated/build_info.h>
+#include <kiln/arch.h>
 #include <kiln/boot.h>
 #include <kiln/cmdline.h>
 #include <kiln/kbench.h>
@@ -12,7 +13,6 @@
 #include <kiln/sched.h>
 #include <kiln/stackprotector.h>
 #include <kiln/string.h>
-#include <arch/cpu.h>
 
 static void print_banner(void)
 {

@@ -1,12 +1,11 @@
 /* Kernel address space set-up, shared by the arches. */
+#include <kiln/arch.h>
 #include <kiln/compiler.h>
 #include <kiln/mm.h>
 #include <kiln/panic.h>
-#include <arch/layout.h>
-#include <arch/mmu.h>
 
 extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[], _data_start[];
-extern char _kernel_end[], boot_stack_guard[];
+extern char _kernel_end[];
 
 pte_t *kernel_pgtable;
 static struct mem_range early_mmio[8];

@@ -3,11 +3,11 @@
  * allocated), so a double free is always caught. The bitmaps live in pages carved from the
  * start of the first region large enough, and those pages are not managed.
  */
+#include <kiln/arch.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
 #include <kiln/string.h>
-#include <arch/mmu.h>
 
 #define MAX_REGIONS   32
 #define BITS_PER_WORD (8 * sizeof(unsigned long))

@@ -1,9 +1,9 @@
 /* Fatal errors. */
+#include <kiln/arch.h>
 #include <kiln/console.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
-#include <arch/cpu.h>
 #include <kiln/backtrace.h>
 
 /* Nesting depth: printing, the backtrace or the exit itself may fault and panic again. */

@@ -1,11 +1,10 @@
-/* Page-table construction shared by the arches (entry format from <arch/pte.h>). */
+/* Page-table construction shared by the arches (entry format from kiln/arch.h). */
+#include <kiln/arch.h>
 #include <kiln/compiler.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
 #include <kiln/pgtable.h>
 #include <kiln/string.h>
-#include <arch/mmu.h>
-#include <arch/pte.h>
 
 static unsigned int index_at(uintptr_t va, int level)
 {

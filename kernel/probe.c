@@ -1,7 +1,7 @@
 /* Fault-tolerant kernel memory access (kiln/probe.h); the arch supplies the instructions. */
+#include <kiln/arch.h>
 #include <kiln/extable.h>
 #include <kiln/probe.h>
-#include <arch/probe.h>
 
 /* The access at 1:, resumed at 2: if it faults, which clears ok. */
 #define PROBE(insn) \

@@ -4,31 +4,17 @@
  * need_resched; the switch happens in sched_irq_exit() on the way out of
  * the outermost interrupt, or when a thread blocks or yields.
  */
+#include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/ctxswitch.h>
 #include <kiln/kstack.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
 #include <kiln/sched.h>
-#include <arch/cpu.h>
-#include <arch/layout.h>
 
-extern char boot_stack_guard[], boot_stack_top[];
-
-struct run_queue {
-	struct thread *head, *tail;
-};
-
-static struct run_queue run_queues[THREAD_PRIORITIES];
-static unsigned int nonempty;	/* bit p: run_queues[p] has a thread */
-static struct thread *sleepers; /* sorted by wake_at_ns */
-static struct thread main_thread, *idle_thread;
-static unsigned int slice_left;
-static bool running;
-
-static void enqueue(struct thread *t)
+static void enqueue(struct cpu *cpu, struct thread *t)
 {
-	struct run_queue *q = &run_queues[t->priority];
+	struct run_queue *q = &cpu->run_queues[t->priority];
 
 	t->next = NULL;
 	if (q->tail)
@@ -36,24 +22,24 @@ static void enqueue(struct thread *t)
 	else
 		q->head = t;
 	q->tail = t;
-	nonempty |= 1u << t->priority;
+	cpu->nonempty_queues |= 1u << t->priority;
 }
 
-static struct thread *dequeue_best(void)
+static struct thread *dequeue_best(struct cpu *cpu)
 {
 	struct run_queue *q;
 	struct thread *t;
 	int p;
 
-	if (!nonempty)
+	if (!cpu->nonempty_queues)
 		return NULL;
-	p = 31 - __builtin_clz(nonempty);
-	q = &run_queues[p];
+	p = 31 - __builtin_clz(cpu->nonempty_queues);
+	q = &cpu->run_queues[p];
 	t = q->head;
 	q->head = t->next;
 	if (!q->head) {
 		q->tail = NULL;
-		nonempty &= ~(1u << p);
+		cpu->nonempty_queues &= ~(1u << p);
 	}
 	return t;
 }
@@ -63,7 +49,7 @@ void sched_make_runnable(struct thread *t)
 	struct cpu *cpu = this_cpu();
 
 	t->state = THREAD_RUNNABLE;
-	enqueue(t);
+	enqueue(cpu, t);
 	if (cpu->current && t->priority > cpu->current->priority)
 		cpu->need_resched = true;
 }
@@ -76,14 +62,14 @@ void schedule(void)
 	BUG_ON(arch_irq_enabled());
 	if (prev->state == THREAD_RUNNING) {
 		prev->state = THREAD_RUNNABLE;
-		if (prev != idle_thread)
-			enqueue(prev);
+		if (prev != cpu->idle_thread)
+			enqueue(cpu, prev);
 	}
-	next = dequeue_best();
+	next = dequeue_best(cpu);
 	if (!next)
-		next = idle_thread;
+		next = cpu->idle_thread;
 	cpu->need_resched = false;
-	slice_left = SCHED_SLICE_TICKS;
+	cpu->slice_left = SCHED_SLICE_TICKS;
 	next->state = THREAD_RUNNING;
 	if (next == prev)
 		return;
@@ -95,11 +81,11 @@ void schedule(void)
 	ctx_switch(prev, next);
 }
 
-static void wake_sleepers(uint64_t now)
+static void wake_sleepers(struct cpu *cpu, uint64_t now)
 {
-	while (sleepers && sleepers->wake_at_ns <= now) {
-		struct thread *t = sleepers;
-		sleepers = t->next;
+	while (cpu->sleepers && cpu->sleepers->wake_at_ns <= now) {
+		struct thread *t = cpu->sleepers;
+		cpu->sleepers = t->next;
 		t->woken_at_ns = now;
 		sched_make_runnable(t);
 	}
@@ -109,10 +95,10 @@ void sched_tick(uint64_t now)
 {
 	struct cpu *cpu = this_cpu();
 
-	if (!running)
+	if (!cpu->sched_running)
 		return;
-	wake_sleepers(now);
-	if (cpu->current == idle_thread || --slice_left == 0)
+	wake_sleepers(cpu, now);
+	if (cpu->current == cpu->idle_thread || --cpu->slice_left == 0)
 		cpu->need_resched = true;
 }
 
@@ -122,7 +108,7 @@ void sched_irq_exit(void)
 	struct thread *prev = cpu->current;
 	unsigned long switches;
 
-	if (!running || !cpu->need_resched || cpu->trap_depth != 1)
+	if (!cpu->sched_running || !cpu->need_resched || cpu->trap_depth != 1)
 		return;
 	switches = prev->switches;
 	schedule();
@@ -138,7 +124,7 @@ void thread_sleep_ns(uint64_t ns)
 	arch_irq_disable();
 	self->wake_at_ns = clock_ns() + ns;
 	self->state = THREAD_SLEEPING;
-	for (link = &sleepers; *link && (*link)->wake_at_ns <= self->wake_at_ns;
+	for (link = &this_cpu()->sleepers; *link && (*link)->wake_at_ns <= self->wake_at_ns;
 	     link = &(*link)->next)
 		;
 	self->next = *link;
@@ -179,25 +165,25 @@ void sched_init(void)
 {
 	struct cpu *cpu = this_cpu();
 
-	main_thread = (struct thread){
+	cpu->main_thread = (struct thread){
 		.state = THREAD_RUNNING,
 		.priority = THREAD_PRIO_DEFAULT,
 		.name = "main",
 		.stack_base = (uintptr_t)boot_stack_guard + PAGE_SIZE,
 		.stack_top = (uintptr_t)boot_stack_top,
 	};
-	cpu->current = &main_thread;
-	idle_thread = thread_create("idle", idle_loop, NULL, THREAD_PRIO_IDLE);
-	if (!idle_thread)
+	cpu->current = &cpu->main_thread;
+	cpu->idle_thread = thread_create("idle", idle_loop, NULL, THREAD_PRIO_IDLE);
+	if (!cpu->idle_thread)
 		panic("sched: cannot create the idle thread");
 	/* The idle thread runs only when nothing else can: keep it off the run queues. */
-	run_queues[THREAD_PRIO_IDLE] = (struct run_queue){0};
-	nonempty &= ~(1u << THREAD_PRIO_IDLE);
-	slice_left = SCHED_SLICE_TICKS;
-	running = true;
+	cpu->run_queues[THREAD_PRIO_IDLE] = (struct run_queue){0};
+	cpu->nonempty_queues &= ~(1u << THREAD_PRIO_IDLE);
+	cpu->slice_left = SCHED_SLICE_TICKS;
+	cpu->sched_running = true;
 }
 
 bool sched_running(void)
 {
-	return running;
+	return this_cpu()->sched_running;
 }

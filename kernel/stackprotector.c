@@ -1,7 +1,7 @@
 /* Stack canaries: GCC's -mstack-protector-guard=global reads __stack_chk_guard. */
+#include <kiln/arch.h>
 #include <kiln/panic.h>
 #include <kiln/stackprotector.h>
-#include <arch/cpu.h>
 
 uintptr_t __stack_chk_guard;
 

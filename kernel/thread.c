@@ -1,4 +1,5 @@
 /* Kernel thread life cycle: create, start, exit, join; the TLS pointer. */
+#include <kiln/arch.h>
 #include <kiln/boot.h>
 #include <kiln/ctxswitch.h>
 #include <kiln/kstack.h>
@@ -7,8 +8,6 @@
 #include <kiln/printk.h>
 #include <kiln/sched.h>
 #include <kiln/string.h>
-#include <arch/cpu.h>
-#include <arch/mmu.h>
 
 STATIC_ASSERT(sizeof(struct thread) <= PAGE_SIZE, "a thread fits its page");
 

@@ -1,6 +1,5 @@
 /* arm64 MMU hooks for kernel/mm.c. */
-#include <kiln/mm.h>
-#include <arch/mmu.h>
+#include <kiln/arch.h>
 #include <arch/sysreg.h>
 
 #define TCR_EPD0 (1ull << 7)

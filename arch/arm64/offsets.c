@@ -1,5 +1,6 @@
-/* struct fpsimd_state layout for the generated switch routine. */
+/* arm64 struct cpu and struct fpsimd_state layout for the generated vectors and switch. */
 #include <kiln/asm_offsets.h>
+#include <kiln/cpu.h>
 #include <arch/fpu.h>
 
 void gen_offsets(void);
@@ -10,4 +11,5 @@ void gen_offsets(void)
 	OFFSET(FP_FPSR, fpsimd_state, fpsr);
 	OFFSET(FP_FPCR, fpsimd_state, fpcr);
 	DEFINE(FP_SIZE, sizeof(struct fpsimd_state));
+	OFFSET(CPU_OVERFLOW_SP, cpu, arch.overflow_sp);
 }

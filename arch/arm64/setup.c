@@ -1,15 +1,19 @@
 /* From the boot assembly to kernel_main(): vectors, per-CPU data, boot info. */
+#include <kiln/arch.h>
 #include <kiln/boot.h>
 #include <kiln/cpu.h>
 #include <kiln/platform.h>
-#include <arch/cpu.h>
 #include <arch/sysreg.h>
 
 #define ID_AA64ISAR0_RNDR(v) (((v) >> 60) & 0xf)
 
 extern char exception_vectors[];
 
-void arch_start(paddr_t boot_param);
+/*
+ * Where the vectors go when a kernel stack overflowed: one stack per CPU,
+ * indexed by cpu->index, its top in cpu->arch.overflow_sp.
+ */
+uint8_t overflow_stacks[CONFIG_NR_CPUS][1 << OVERFLOW_STACK_SHIFT] __aligned(16);
 
 uint64_t arch_random_seed(void)
 {
@@ -22,6 +26,14 @@ uint64_t arch_random_seed(void)
 	return ok ? val : arch_cycles() * 0x9e3779b97f4a7c15ull;
 }
 
+static void arch_cpu_init(struct cpu *cpu)
+{
+	cpu->hwid = arch_cpu_hwid();
+	cpu->arch.mpidr = read_sysreg(mpidr_el1);
+	cpu->arch.overflow_sp = (uintptr_t)overflow_stacks[cpu->index] + sizeof(overflow_stacks[0]);
+	percpu_install(cpu);
+}
+
 __noreturn void arch_start(paddr_t boot_param)
 {
 	struct boot_info *bi;
@@ -30,9 +42,7 @@ __noreturn void arch_start(paddr_t boot_param)
 	isb();
 	platform_console_init();
 	cpus[0].index = 0;
-	cpus[0].hwid = arch_cpu_hwid();
-	cpus[0].arch.mpidr = read_sysreg(mpidr_el1);
-	percpu_install(&cpus[0]);
+	arch_cpu_init(&cpus[0]);
 	bi = platform_boot_info(boot_param);
 	kernel_main(bi);
 }

@@ -1,23 +1,14 @@
-/* Exception dispatch: synchronous exceptions, IRQs and the unexpected rest. */
+/* Exception decoding: synchronous exceptions, IRQs and the unexpected rest. */
+#include <kiln/arch.h>
 #include <kiln/backtrace.h>
 #include <kiln/cpu.h>
-#include <kiln/extable.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
-#include <kiln/sched.h>
-#include <kiln/thread.h>
-#include <arch/layout.h>
-#include <arch/cpu.h>
-#include <arch/esr.h>
+#include <kiln/trap.h>
 #include <generated/hw.h>
-#include <platform/irqchip.h>
+#include "esr.h"
 
 STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
-
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
-
-/* Where the vectors go when a kernel stack overflowed (see vectors.S). */
-uint8_t overflow_stacks[CONFIG_NR_CPUS][1 << OVERFLOW_STACK_SHIFT] __aligned(16);
 
 #include <generated/hw_names.h>
 
@@ -61,7 +52,12 @@ const char *esr_class_name(unsigned int ec)
 	}
 }
 
-static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
+const char *arch_trap_name(const struct trap_record *r)
+{
+	return esr_class_name(r->vector);
+}
+
+void arch_trap_dump(const struct trap_frame *tf, const struct cpu *cpu)
 {
 	unsigned int ec = ESR_EC(tf->esr);
 
@@ -105,33 +101,20 @@ static void record(struct trap_record *r, const struct trap_frame *tf, const str
 	r->depth = cpu->trap_depth;
 }
 
-static void handle_sync(struct trap_frame *tf, struct cpu *cpu)
-{
-	const struct extable_entry *fixup = extable_find(tf->elr);
-
-	if (fixup) {
-		record(&cpu->last_fixup, tf, cpu);
-		tf->elr = fixup->fixup;
-		return;
-	}
-	dump_trap(tf, cpu);
-	if (ESR_EC(tf->esr) == ESR_EC_DABT_CUR)
-		thread_check_stack_overflow(tf->far);
-	panic("unhandled %s in kernel at %p", esr_class_name(ESR_EC(tf->esr)), (void *)tf->elr);
-}
-
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
+	struct trap_record r;
+
 	switch (tf->kind) {
 	case TRAP_EL1H_SYNC:
-		handle_sync(tf, cpu);
+		record(&r, tf, cpu);
+		tf->elr = trap_exception(tf, cpu, &r);
 		break;
 	case TRAP_EL1H_IRQ:
-		irqchip_handle_irq();
-		sched_irq_exit();
+		irq_entry(0);
 		break;
 	default:
-		dump_trap(tf, cpu);
+		arch_trap_dump(tf, cpu);
 		panic("unexpected exception: %s (only EL1 with SP_EL1 runs so far)",
 		      kind_names[tf->kind & 15]);
 	}

@@ -1,9 +1,9 @@
 /* Local APIC in xAPIC mode: enable, acknowledge, send IPIs to ourselves. */
+#include <kiln/arch.h>
+#include <kiln/mm.h>
 #include <kiln/platform.h>
 #include <arch/cpu.h>
 #include <arch/lapic.h>
-#include <kiln/mm.h>
-#include <arch/mmu.h>
 
 #define MSR_APIC_BASE	     0x1b
 #define APIC_BASE_ENABLE     (1u << 11)

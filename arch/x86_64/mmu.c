@@ -1,7 +1,6 @@
 /* x86_64 MMU hooks for kernel/mm.c. */
-#include <kiln/mm.h>
+#include <kiln/arch.h>
 #include <arch/cpu.h>
-#include <arch/mmu.h>
 
 /* Replaces the boot tables: the identity map of low memory goes, so NULL faults. */
 void arch_mmu_activate(pte_t *root)

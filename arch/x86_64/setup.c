@@ -1,4 +1,5 @@
 /* From the boot assembly to kernel_main(): CPU tables, per-CPU data, boot info. */
+#include <kiln/arch.h>
 #include <kiln/boot.h>
 #include <kiln/cpu.h>
 #include <kiln/platform.h>
@@ -8,8 +9,6 @@
 #include <arch/lapic.h>
 
 #define CPUID1_ECX_RDRAND (1u << 30)
-
-void arch_start(paddr_t boot_param);
 
 uint64_t arch_random_seed(void)
 {

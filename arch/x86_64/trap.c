@@ -1,15 +1,12 @@
-/* Trap dispatch: exceptions, NMI and IRQs all arrive here from the generated entry code. */
+/* Trap decoding: exceptions, NMI and IRQs all arrive here from the generated entry code. */
+#include <kiln/arch.h>
 #include <kiln/backtrace.h>
 #include <kiln/cpu.h>
-#include <kiln/extable.h>
-#include <kiln/irq.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
-#include <kiln/sched.h>
-#include <kiln/thread.h>
+#include <kiln/trap.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
-#include <arch/lapic.h>
 #include <generated/hw.h>
 
 /* The stubs push the vector then the error code right below the CPU's frame. */
@@ -18,8 +15,6 @@ STATIC_ASSERT(offsetof(struct trap_frame, error) == offsetof(struct trap_frame, 
 STATIC_ASSERT(offsetof(struct trap_frame, rip) == offsetof(struct trap_frame, error) + 8,
 	      "CPU frame starts right after the error code");
 STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "C is called with a 16-byte aligned stack");
-
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
 
 #include <generated/hw_names.h>
 
@@ -35,7 +30,12 @@ static void dump_page_fault_error(uint64_t err)
 	       err & 16 ? ", instruction fetch" : "");
 }
 
-static void dump_trap(const struct trap_frame *tf, const struct cpu *cpu)
+const char *arch_trap_name(const struct trap_record *r)
+{
+	return exception_name(r->vector);
+}
+
+void arch_trap_dump(const struct trap_frame *tf, const struct cpu *cpu)
 {
 	printk("\nEXCEPTION %lu %s on CPU %u, error code 0x%lx", (unsigned long)tf->vector,
 	       exception_name(tf->vector), cpu->index, (unsigned long)tf->error);
@@ -59,54 +59,35 @@ static void record(struct trap_record *r, const struct trap_frame *tf, const str
 	r->pc = tf->rip;
 	r->fault_addr = 0;
 	r->fault = MEM_FAULT_NONE;
-	if (tf->vector == VEC_PAGE_FAULT) {
+	/*
+	 * A thread that ran into its guard page faults again pushing the #PF
+	 * frame there: that is a #DF, and CR2 still names the guard address.
+	 */
+	if (tf->vector == VEC_PAGE_FAULT || tf->vector == VEC_DOUBLE_FAULT)
 		r->fault_addr = read_cr2();
+	if (tf->vector == VEC_PAGE_FAULT)
 		r->fault = tf->error & PF_PRESENT ? MEM_FAULT_PROTECTION : MEM_FAULT_UNMAPPED;
-	}
 	r->fault_write = tf->vector == VEC_PAGE_FAULT && (tf->error & PF_WRITE);
 	r->fault_exec = tf->vector == VEC_PAGE_FAULT && (tf->error & PF_FETCH);
 	r->frame = (uintptr_t)tf;
 	r->depth = cpu->trap_depth;
 }
 
-static void handle_nmi(struct trap_frame *tf, struct cpu *cpu)
-{
-	cpu->nmi_count++;
-	record(&cpu->last_nmi, tf, cpu);
-}
-
-static void handle_exception(struct trap_frame *tf, struct cpu *cpu)
-{
-	const struct extable_entry *fixup = extable_find(tf->rip);
-
-	if (tf->cs & 3)
-		panic("trap from user mode, which this kernel does not run yet");
-	if (fixup) {
-		record(&cpu->last_fixup, tf, cpu);
-		tf->rip = fixup->fixup;
-		return;
-	}
-	dump_trap(tf, cpu);
-	/*
-	 * A thread that ran into its guard page faults again pushing the #PF
-	 * frame there: that is the #DF, taken on its own IST stack.
-	 */
-	if (tf->vector == VEC_PAGE_FAULT || tf->vector == VEC_DOUBLE_FAULT)
-		thread_check_stack_overflow(read_cr2());
-	panic("unhandled %s in kernel at %p", exception_name(tf->vector), (void *)tf->rip);
-}
-
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
-	if (tf->vector == VEC_NMI) {
-		handle_nmi(tf, cpu);
-	} else if (tf->vector < VEC_FIRST_IRQ) {
-		handle_exception(tf, cpu);
-	} else if (tf->vector == LAPIC_SPURIOUS_VECTOR) {
-		/* Spurious interrupts must not be acknowledged. */
-	} else {
-		irq_handle(tf->vector);
-		lapic_eoi();
-		sched_irq_exit();
+	struct trap_record r;
+
+	if (tf->vector >= VEC_FIRST_IRQ) {
+		irq_entry(tf->vector);
+		return;
 	}
+	record(&r, tf, cpu);
+	if (tf->vector == VEC_NMI) {
+		cpu->nmi_count++;
+		cpu->last_nmi = r;
+		return;
+	}
+	if (tf->cs & 3)
+		panic("trap from user mode, which this kernel does not run yet");
+	tf->rip = trap_exception(tf, cpu, &r);
 }

@@ -3,9 +3,9 @@
  * so a failure goes through semihosting SYS_EXIT (QEMU -semihosting), which
  * carries a status; passing powers off through PSCI like a real machine.
  */
+#include <kiln/arch.h>
 #include <kiln/extable.h>
 #include <kiln/platform.h>
-#include <arch/cpu.h>
 #include <platform/board.h>
 
 #define SYS_EXIT	     0x18

@@ -1,7 +1,7 @@
 /* GICv3: memory-mapped distributor and redistributors, system-register CPU interface. */
+#include <kiln/arch.h>
 #include <kiln/mm.h>
 #include <kiln/panic.h>
-#include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include <platform/irqchip.h>
 

@@ -1,4 +1,4 @@
-/* GIC front end: pick the driver matching the device tree, dispatch IRQs. */
+/* GIC front end: pick the driver matching the device tree, acknowledge and end IRQs. */
 #include <kiln/irq.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
@@ -32,15 +32,19 @@ void irqchip_init(const struct fdt *fdt)
 	panic("irqchip: no supported GIC in the device tree");
 }
 
-void irqchip_handle_irq(void)
+/* The IAR value is the token: EOI takes it back whole (GICv2 SGIs carry the sender in it). */
+struct irq_ack platform_irq_ack(unsigned int hw)
 {
 	unsigned int iar = chip->ack();
 	unsigned int intid = iar & GIC_INTID_MASK;
 
-	if (intid >= GIC_INTID_SPURIOUS)
-		return;
-	irq_handle(intid);
-	chip->eoi(iar);
+	(void)hw;
+	return (struct irq_ack){intid < GIC_INTID_SPURIOUS ? intid : IRQ_SPURIOUS, iar};
+}
+
+void platform_irq_eoi(struct irq_ack ack)
+{
+	chip->eoi(ack.token);
 }
 
 void irqchip_enable(unsigned int intid)

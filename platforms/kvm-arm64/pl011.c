@@ -1,8 +1,8 @@
 /* PL011 UART: the console. */
+#include <kiln/arch.h>
 #include <kiln/console.h>
 #include <kiln/mm.h>
 #include <kiln/platform.h>
-#include <arch/cpu.h>
 #include <arch/layout.h>
 #include <platform/board.h>
 

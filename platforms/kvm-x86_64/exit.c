@@ -1,4 +1,5 @@
 /* Exit QEMU through isa-debug-exit: the host sees status (value << 1) | 1. */
+#include <kiln/arch.h>
 #include <kiln/platform.h>
 #include <arch/cpu.h>
 

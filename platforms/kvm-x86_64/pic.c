@@ -1,5 +1,6 @@
 /*
- * Interrupt sources: the legacy 8259 PICs, masked, and the LAPIC timer tick.
+ * Interrupt sources: the legacy 8259 PICs, masked, and the LAPIC timer tick;
+ * the LAPIC acknowledges and ends every interrupt.
  *
  * The legacy 8259 PICs. Firmware leaves them routing the PIT to vector 8,
  * which would arrive as a bogus #DF once interrupts are on: move them above
@@ -49,6 +50,18 @@ void platform_init(void)
 	pic_disable();
 	irq_register(TIMER_VECTOR, timer_irq, NULL);
 	lapic_timer_start(TIMER_VECTOR, CONFIG_HZ);
+}
+
+/* The vector is the IRQ number; the LAPIC's spurious vector must not be ended. */
+struct irq_ack platform_irq_ack(unsigned int vector)
+{
+	return (struct irq_ack){vector != LAPIC_SPURIOUS_VECTOR ? vector : IRQ_SPURIOUS, 0};
+}
+
+void platform_irq_eoi(struct irq_ack ack)
+{
+	(void)ack;
+	lapic_eoi();
 }
 
 unsigned int platform_self_irq(unsigned int n)

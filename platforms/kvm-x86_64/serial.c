@@ -1,4 +1,5 @@
 /* 16550 UART on COM1: the console. */
+#include <kiln/arch.h>
 #include <kiln/console.h>
 #include <kiln/platform.h>
 #include <arch/cpu.h>

@@ -1,4 +1,5 @@
 /* Cycle-counter frequency, measured against PIT channel 2 (as Linux does). */
+#include <kiln/arch.h>
 #include <kiln/platform.h>
 #include <arch/cpu.h>
 

@@ -1,4 +1,5 @@
 /* Arch-neutral benchmarks. */
+#include <kiln/arch.h>
 #include <kiln/ctxswitch.h>
 #include <kiln/kbench.h>
 #include <kiln/irq.h>
@@ -6,7 +7,6 @@
 #include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <kiln/thread.h>
-#include <arch/cpu.h>
 
 /* The loop itself: the floor under every other figure. */
 KBENCH(empty_loop, 10000)

@@ -1,10 +1,10 @@
 /* Core kernel services: command line, per-CPU lookup, and the KTAP harness itself. */
+#include <kiln/arch.h>
 #include <kiln/cmdline.h>
 #include <kiln/cpu.h>
 #include <kiln/irq.h>
 #include <kiln/ktest.h>
 #include <kiln/platform.h>
-#include <arch/cpu.h>
 
 KTEST(cmdline_finds_values)
 {

@@ -1,10 +1,9 @@
 /* Kernel address space: what is mapped, with which permissions, and how faults report. */
+#include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/ktest.h>
 #include <kiln/probe.h>
 #include <kiln/string.h>
-
-extern char boot_stack_guard[];
 
 static struct trap_record *last_fault(void)
 {

@@ -1,8 +1,8 @@
 /* Physical page allocator. */
+#include <kiln/arch.h>
 #include <kiln/ktest.h>
 #include <kiln/page_alloc.h>
 #include <kiln/string.h>
-#include <arch/mmu.h>
 
 /*
  * Exhaustion tests keep their pages on a list threaded through the pages themselves. Each

@@ -1,9 +1,9 @@
 /* Threads and the scheduler: join, yield order, priorities, sleep, preemption, TLS. */
+#include <kiln/arch.h>
 #include <kiln/clock.h>
 #include <kiln/ktest.h>
 #include <kiln/sched.h>
 #include <kiln/thread.h>
-#include <arch/cpu.h>
 #include "ctx_abi.h"
 #include "stack_eater.h"
 

@@ -32,9 +32,6 @@ struct boot_info {
  */
 void boot_set_cmdline(struct boot_info *bi, const char *src, size_t len);
 
-/* Cycle counter at the kernel's first instruction (set by the arch boot code). */
-extern uint64_t boot_tsc;
-
 __noreturn void kernel_main(struct boot_info *bi);
 
 #endif

@@ -3,10 +3,9 @@
 #define KILN_CPU_H
 
 #include <generated/autoconf.h>
+#include <kiln/arch.h>
+#include <kiln/thread.h>
 #include <kiln/types.h>
-#include <arch/percpu.h>
-
-struct thread;
 
 /* A memory fault, decoded from the arch's error code (x86 #PF) or syndrome (arm64 ESR). */
 enum mem_fault {
@@ -17,16 +16,21 @@ enum mem_fault {
 	MEM_FAULT_OTHER,
 };
 
-/* What the exception-fixup path saw, for tests and diagnostics. */
+/* An exception as the arch decoded it (kiln/trap.h); kept for tests and diagnostics. */
 struct trap_record {
 	uint64_t vector; /* x86_64: IDT vector; arm64: ESR exception class */
 	uint64_t error;	 /* x86_64: error code; arm64: ESR */
 	uintptr_t pc;
-	uintptr_t fault_addr; /* CR2 / FAR for memory faults */
+	uintptr_t fault_addr; /* CR2 / FAR of a memory fault (x86_64: and of a #DF) */
 	enum mem_fault fault;
 	bool fault_write, fault_exec;
 	uintptr_t frame;
 	unsigned int depth;
+};
+
+/* The threads of one priority ready to run, in FIFO order. */
+struct run_queue {
+	struct thread *head, *tail;
 };
 
 struct cpu {
@@ -39,8 +43,16 @@ struct cpu {
 	unsigned long nmi_count;
 	struct trap_record last_fixup;
 	struct trap_record last_nmi;
+	/* The scheduler's state on this CPU (kernel/sched.c). */
 	struct thread *current;
 	bool need_resched;
+	bool sched_running;	      /* sched_init() done */
+	unsigned int slice_left;      /* ticks before current yields to its peers */
+	unsigned int nonempty_queues; /* bit p: run_queues[p] has a thread */
+	struct run_queue run_queues[THREAD_PRIORITIES];
+	struct thread *sleepers; /* sorted by wake_at_ns */
+	struct thread *idle_thread;
+	struct thread main_thread; /* the boot code, made a thread by sched_init() */
 	struct arch_cpu arch;
 };
 

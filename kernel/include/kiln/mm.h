@@ -22,8 +22,4 @@ void mm_init(const struct boot_info *bi);
  */
 void *mmu_map_mmio(paddr_t pa, size_t size);
 
-/* Arch hooks. */
-void arch_mmu_activate(pte_t *root);
-void arch_tlb_flush_all(void);
-
 #endif

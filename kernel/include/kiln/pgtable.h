@@ -1,7 +1,7 @@
 /*
  * Arch-neutral page-table construction. x86_64 and arm64 (4 KiB granule)
  * both use four levels of 512-entry tables; the arch supplies the entry
- * format through <arch/pte.h>. Levels count up from the leaf: 0 maps 4 KiB,
+ * format through kiln/arch.h. Levels count up from the leaf: 0 maps 4 KiB,
  * 1 maps 2 MiB, 3 is the root.
  */
 #ifndef KILN_PGTABLE_H

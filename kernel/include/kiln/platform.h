@@ -3,6 +3,7 @@
 #define KILN_PLATFORM_H
 
 #include <kiln/compiler.h>
+#include <kiln/irq.h>
 #include <kiln/types.h>
 
 struct boot_info;
@@ -18,6 +19,15 @@ void platform_init(void);
 
 /* Cycle-counter frequency in Hz, measured once against a fixed-rate timer. */
 uint64_t platform_cycles_per_sec(void);
+
+/*
+ * Taking an interrupt, for irq_entry(): acknowledge the interrupt this CPU
+ * took at its controller and say which it is (hw: what the arch knows of
+ * it, the x86_64 vector or 0); after its handler, end it. A spurious one
+ * (IRQ_SPURIOUS) is not ended.
+ */
+struct irq_ack platform_irq_ack(unsigned int hw);
+void platform_irq_eoi(struct irq_ack ack);
 
 /*
  * Self-interrupts, for tests and benchmarks of the IRQ path: the n-th (0-3)

@@ -1,4 +1,6 @@
 /* arm64 exception entry: ESR class, ELR, FAR, registers, frame, GIC and timer interrupts. */
+#include <generated/offsets.h>
+#include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
@@ -6,12 +8,11 @@
 #include <kiln/probe.h>
 #include <kiln/platform.h>
 #include <kiln/string.h>
-#include <arch/cpu.h>
-#include <arch/esr.h>
 #include <generated/hw.h>
 #include <arch/psr.h>
 #include <platform/board.h>
 #include <platform/irqchip.h>
+#include "../../../arch/arm64/esr.h"
 
 void trap_regs_roundtrip(uint64_t out[31]);
 void trap_frame_words(const uintptr_t *frame, uint64_t expect[3], uint64_t seen[3]);
@@ -169,4 +170,19 @@ KTEST(arm64_exception_frame_matches_trap_frame_offsets)
 	KEXPECT_EQ(seen[SAVED_SP], expect[SAVED_SP]);
 	/* The expected PSTATE itself: N and C as set, EL1 on SP_EL1, everything masked. */
 	KEXPECT_EQ(expect[SAVED_SPSR], 0x90000000ull | SPSR_EL1H_MASKED);
+}
+
+/* The vectors find this CPU's overflow stack through struct cpu (CPU_OVERFLOW_SP). */
+KTEST(arm64_overflow_stack_is_reachable_from_struct_cpu)
+{
+	uintptr_t top = this_cpu()->arch.overflow_sp;
+	struct thread *self = thread_current();
+	uint64_t val;
+
+	KEXPECT_EQ(CPU_OVERFLOW_SP, offsetof(struct cpu, arch.overflow_sp));
+	KEXPECT_EQ(top % 16, 0);
+	KEXPECT_TRUE(probe_read64(top - 8, &val));
+	KEXPECT_TRUE(probe_read64(top - (1 << OVERFLOW_STACK_SHIFT), &val));
+	/* Not a thread stack, which is what overflows. */
+	KEXPECT_TRUE(top <= self->stack_base || top > self->stack_top);
 }

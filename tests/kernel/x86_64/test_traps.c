@@ -1,4 +1,6 @@
 /* x86_64 exception entry: vectors, RIPs, error codes, CR2, registers, frame, IST stacks. */
+#include <generated/offsets.h>
+#include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
@@ -13,7 +15,6 @@
 #include <arch/mmu.h>
 #include <generated/hw.h>
 
-extern char boot_stack_guard[];
 void trap_regs_roundtrip(uint64_t out[15]);
 void trap_frame_words(const uintptr_t *frame, uint64_t expect[5], uint64_t seen[5]);
 

@@ -10,6 +10,11 @@
 
 struct arch_cpu {
 	uint64_t mpidr;
+	/*
+	 * Top of this CPU's overflow stack, where the vectors move when a kernel
+	 * stack overflowed (offsets.h: CPU_OVERFLOW_SP).
+	 */
+	uintptr_t overflow_sp;
 };
 
 static inline unsigned int arch_cpu_hwid(void)

@@ -22,8 +22,6 @@ struct irqchip_ops {
 extern const struct irqchip_ops gicv2_ops, gicv3_ops;
 
 void irqchip_init(const struct fdt *fdt);
-/* IRQ exception: acknowledge, run the handler, end of interrupt. */
-void irqchip_handle_irq(void);
 void irqchip_enable(unsigned int intid);
 int irqchip_version(void);
 

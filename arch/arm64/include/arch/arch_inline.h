@@ -1,8 +1,16 @@
-/* arm64 CPU primitives: the arch interface the shared kernel code uses. */
-#ifndef ARCH_CPU_H
-#define ARCH_CPU_H
+/*
+ * arm64 side of <kiln/arch.h>: its inline functions, constants and types.
+ * Included from there only; the contracts are written there.
+ */
+#ifndef ARCH_ARCH_INLINE_H
+#define ARCH_ARCH_INLINE_H
 
 #include <kiln/types.h>
+#include <arch/layout.h>
+#include <arch/mmu.h>
+#include <arch/percpu.h>
+#include <arch/probe.h>
+#include <arch/pte.h>
 #include <arch/sysreg.h>
 
 static inline void arch_irq_disable(void)
@@ -55,9 +63,6 @@ static inline uint64_t arch_cycles_to_icount_insn(uint64_t cycles)
 {
 	return cycles * 1000000000 / read_sysreg(cntfrq_el0);
 }
-
-/* Entropy for the stack canary: RNDR when the CPU has it, else the counter. */
-uint64_t arch_random_seed(void);
 
 /* The thread-local storage pointer: TPIDR_EL0. */
 static inline void arch_set_tls(uintptr_t tls)

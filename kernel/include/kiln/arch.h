@@ -1,0 +1,137 @@
+/*
+ * The arch interface: all that the generic kernel (kernel/, arch-neutral
+ * components and tests) uses of the CPU architecture, and the arch hooks
+ * that boot and generated entry code call, each with its contract. Generic
+ * code includes this header, never <arch/...>.
+ *
+ * An arch implements the plain functions in its C files, and the static
+ * inline functions, constants and types named here in <arch/arch_inline.h>,
+ * included at the end: the prototypes below make the compiler hold its
+ * definitions to them.
+ */
+#ifndef KILN_ARCH_H
+#define KILN_ARCH_H
+
+#include <kiln/compiler.h>
+#include <kiln/pgtable.h>
+#include <kiln/types.h>
+
+struct cpu;
+struct trap_frame;
+struct trap_record;
+
+/* Boot */
+
+/*
+ * The arch's C entry, called once by its boot assembly on the boot stack,
+ * boot page tables live, interrupts disabled: exception entry, console and
+ * the boot CPU's struct cpu (percpu_install()), then
+ * kernel_main(platform_boot_info(boot_param)).
+ */
+__noreturn void arch_start(paddr_t boot_param);
+/*
+ * The boot stack, which becomes the main thread's: KSTACK_SIZE bytes at a
+ * KSTACK_SLOT-aligned address (kiln/kstack.h) ending at boot_stack_top, with
+ * the guard page [boot_stack_guard, +PAGE_SIZE) below, left unmapped by mm_init().
+ */
+extern char boot_stack_guard[], boot_stack_top[];
+/* arch_cycles() at the kernel's first instruction, stored by the boot assembly. */
+extern uint64_t boot_tsc;
+/* Entropy for the stack canary: the CPU's random-number instruction where it has one. */
+uint64_t arch_random_seed(void);
+
+/* Interrupts, on this CPU; each of these is also a compiler barrier. */
+
+static inline void arch_irq_disable(void);
+static inline void arch_irq_enable(void);
+static inline bool arch_irq_enabled(void);
+/*
+ * Called with interrupts disabled: sleep until an interrupt is pending, take
+ * it, return with interrupts disabled. No wake-up is lost between the
+ * caller's last look at its state and the sleep.
+ */
+static inline void arch_idle(void);
+/* Stop until an interrupt; with interrupts disabled, for good (the exit path). */
+static inline void arch_wait_for_irq(void);
+/* Inside a busy-wait loop. */
+static inline void arch_cpu_relax(void);
+
+/* Time */
+
+/* The free-running cycle counter (TSC / CNTVCT_EL0); platform_cycles_per_sec() is its rate. */
+static inline uint64_t arch_cycles(void);
+/* Guest instructions a cycle-counter delta stands for under QEMU -icount shift=0. */
+static inline uint64_t arch_cycles_to_icount_insn(uint64_t cycles);
+
+/* Threads */
+
+/* The thread-local storage register (FS_BASE / TPIDR_EL0), loaded by ctx_switch(). */
+static inline void arch_set_tls(uintptr_t tls);
+static inline uintptr_t arch_get_tls(void);
+
+/* Per-CPU data (kiln/cpu.h) */
+
+/*
+ * struct arch_cpu: the arch's part of struct cpu, cpu->arch.
+ * This CPU's hardware id (local APIC ID / MPIDR_EL1 Aff0), below
+ * ARCH_MAX_HWID. Only the percpu lookup uses it: per-CPU arrays are indexed
+ * by cpu->index.
+ */
+static inline unsigned int arch_cpu_hwid(void);
+
+/* Memory */
+
+/*
+ * PAGE_SHIFT, PAGE_SIZE. BOOT_MAP_SIZE: the physical memory the boot page
+ * tables map (early MMIO windows lie below it). KSTACK_AREA_BASE,
+ * KSTACK_AREA_SLOTS: the virtual area of thread stacks (kernel/kstack.c).
+ */
+/* The direct/linear map of RAM; virt_to_phys() also takes kernel-image addresses. */
+static inline void *phys_to_virt(paddr_t pa);
+static inline paddr_t virt_to_phys(const void *va);
+/* Switch to the kernel page tables at root; the boot identity map goes, so NULL faults. */
+void arch_mmu_activate(pte_t *root);
+/* Flush this CPU's TLB after page-table changes. */
+void arch_tlb_flush_all(void);
+/*
+ * The page-table entry format, for kernel/pgtable.c (levels as there: 0
+ * maps 4 KiB, 1 maps 2 MiB): is e valid; is it a table rather than a leaf
+ * at level; the address it holds; an intermediate entry (allows all that
+ * its leaves allow); a leaf with prot (PROT_*).
+ */
+static inline bool pte_valid(pte_t e);
+static inline bool pte_is_table(pte_t e, int level);
+static inline paddr_t pte_addr(pte_t e);
+static inline pte_t pte_table(paddr_t pa);
+static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot);
+
+/* Traps */
+
+/*
+ * Called by the generated entry code for every exception and interrupt,
+ * interrupts disabled, with the frame it saved and this CPU's struct cpu:
+ * decode the frame and pass it to the generic flow (kiln/trap.h). The
+ * frame, maybe changed (a fixup), is resumed on return.
+ */
+void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+/* The registers of tf, for a fatal exception's report. */
+void arch_trap_dump(const struct trap_frame *tf, const struct cpu *cpu);
+/* The name of the exception r records ("#PF Page Fault", "Data abort"). */
+const char *arch_trap_name(const struct trap_record *r);
+/*
+ * PROBE_READ64, PROBE_WRITE8, PROBE_FAILED, PROBE_BRANCH: instruction
+ * templates for kernel/probe.c (named asm operands addr, val, ok).
+ */
+
+#include <arch/arch_inline.h>
+
+#if !defined(PAGE_SHIFT) || !defined(PAGE_SIZE) || !defined(BOOT_MAP_SIZE) || \
+	!defined(KSTACK_AREA_BASE) || !defined(KSTACK_AREA_SLOTS) || !defined(ARCH_MAX_HWID)
+#error "<arch/arch_inline.h> lacks a constant that kiln/arch.h names"
+#endif
+#if !defined(PROBE_READ64) || !defined(PROBE_WRITE8) || !defined(PROBE_FAILED) || \
+	!defined(PROBE_BRANCH)
+#error "<arch/arch_inline.h> lacks a probe instruction template"
+#endif
+
+#endif

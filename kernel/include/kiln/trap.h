@@ -1,0 +1,26 @@
+/*
+ * The generic half of taking an exception or an interrupt (kernel/trap.c).
+ * The arch's trap_dispatch() (kiln/arch.h) decodes its frame and calls one
+ * of these.
+ */
+#ifndef KILN_TRAP_H
+#define KILN_TRAP_H
+
+#include <kiln/cpu.h>
+
+/*
+ * A synchronous exception in kernel mode, decoded into r. Returns where to
+ * resume: its exception-table fixup (r is kept in cpu->last_fixup).
+ * Without one, reports it, kills the thread if it ran into its stack guard,
+ * and panics.
+ */
+uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, const struct trap_record *r);
+
+/*
+ * An interrupt: the platform acknowledges it (hw is what the arch knows of
+ * it: the x86_64 vector; 0 on arm64, where only the GIC knows), its handler
+ * runs, the platform ends it, and the scheduler may switch threads.
+ */
+void irq_entry(unsigned int hw);
+
+#endif

@@ -1,0 +1,36 @@
+/* The arch-neutral flow of exceptions and interrupts (kiln/trap.h). */
+#include <kiln/arch.h>
+#include <kiln/extable.h>
+#include <kiln/irq.h>
+#include <kiln/panic.h>
+#include <kiln/platform.h>
+#include <kiln/sched.h>
+#include <kiln/thread.h>
+#include <kiln/trap.h>
+
+uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, const struct trap_record *r)
+{
+	const struct extable_entry *fixup = extable_find(r->pc);
+
+	if (fixup) {
+		cpu->last_fixup = *r;
+		return fixup->fixup;
+	}
+	arch_trap_dump(tf, cpu);
+	/* A data access in the current thread's stack guard is that thread's overflow. */
+	if (!r->fault_exec)
+		thread_check_stack_overflow(r->fault_addr);
+	panic("unhandled %s in kernel at %p", arch_trap_name(r), (void *)r->pc);
+}
+
+void irq_entry(unsigned int hw)
+{
+	struct irq_ack ack = platform_irq_ack(hw);
+
+	/* A spurious interrupt has nothing to run and must not be ended. */
+	if (ack.irq == IRQ_SPURIOUS)
+		return;
+	irq_handle(ack.irq);
+	platform_irq_eoi(ack);
+	sched_irq_exit();
+}
