@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 # Tree discovery is the configurator's own, so the test matrix grows with the tree.
 from kilnconf.toolchain import flavour, platform_facts  # noqa: E402
-from kilnconf.tree import (SOURCE_DIRS, arch_platform, arches, components, profiles,  # noqa: E402,F401
-                           variant_symbol)
+from kilnconf.tree import (SOURCE_DIRS, arch_platform, arches, components, platforms,  # noqa: E402,F401
+                           profiles, variant_symbol)
 CONFIGURE = ROOT / "configure.py"
 QEMU_RUN = ROOT / "scripts" / "qemu-run.py"
 GEN_OFFSETS = ROOT / "scripts" / "gen-offsets.py"

@@ -106,3 +106,17 @@ def test_every_hook_documents_its_machine_state():
                 continue
             for key in ("stack:", "page root:", "per-CPU:", "may use:"):
                 assert key in doc.group(1), "%s: hook %s does not state %r" % (contract, hook, key)
+
+
+def test_configurator_and_runner_name_no_arch():
+    """Arches and platforms are folders of data: the generic tools never spell their names."""
+    names = set(kh.arches()) | set(kh.platforms().values()) | {"aarch64", "x86", "amd64"}
+    files = [ROOT / "configure.py", ROOT / "build.ninja.in", ROOT / "scripts" / "qemu-run.py"]
+    files += sorted((ROOT / "scripts" / "kilnconf").glob("*.py"))
+    offenders = []
+    for path in files:
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            hits = [w for w in names if re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(w), line)]
+            if hits:
+                offenders.append("%s:%d: %s" % (path.relative_to(ROOT), n, line.strip()))
+    assert not offenders, "arch or platform names in generic tools:\n" + "\n".join(offenders)
