@@ -147,7 +147,9 @@ def _commit(builddir, changed):
         if not os.path.exists(stamp):
             with open(stamp, "w") as f:
                 f.write("configure.py finished writing this directory\n")
-        # Newer than every input, or Ninja would regenerate it forever.
+        # Both outputs of the regenerate edge newer than every input, or Ninja would
+        # regenerate forever.
+        os.utime(stamp)
         os.utime(os.path.join(builddir, "build.ninja"))
         COMMITTED.append(builddir)
     except OSError as e:
