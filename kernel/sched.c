@@ -68,7 +68,7 @@ void sched_make_runnable(struct thread *t)
 		cpu->need_resched = true;
 }
 
-void schedule(void)
+struct sched_switch sched_pick(void)
 {
 	struct cpu *cpu = this_cpu();
 	struct thread *prev = cpu->current, *next;
@@ -85,14 +85,22 @@ void schedule(void)
 	cpu->need_resched = false;
 	slice_left = SCHED_SLICE_TICKS;
 	next->state = THREAD_RUNNING;
-	if (next == prev)
-		return;
-	next->switches++;
-	cpu->current = next;
-	/* Interrupt nesting belongs to the thread: a preempted one is still inside its handler. */
-	prev->trap_depth = cpu->trap_depth;
-	cpu->trap_depth = next->trap_depth;
-	ctx_switch(prev, next);
+	if (next != prev) {
+		next->switches++;
+		cpu->current = next;
+		/* Interrupt nesting belongs to the thread: a preempted one may still be inside its handler. */
+		prev->trap_depth = cpu->trap_depth;
+		cpu->trap_depth = next->trap_depth;
+	}
+	return (struct sched_switch){prev, next};
+}
+
+void schedule(void)
+{
+	struct sched_switch s = sched_pick();
+
+	if (s.next != s.prev)
+		ctx_switch(s.prev, s.next);
 }
 
 static void wake_sleepers(uint64_t now)
@@ -116,18 +124,21 @@ void sched_tick(uint64_t now)
 		cpu->need_resched = true;
 }
 
+struct sched_switch sched_preempt(void)
+{
+	struct sched_switch s = sched_pick();
+
+	if (s.next != s.prev)
+		s.prev->preemptions++;
+	return s;
+}
+
 void sched_irq_exit(void)
 {
 	struct cpu *cpu = this_cpu();
-	struct thread *prev = cpu->current;
-	unsigned long switches;
 
-	if (!running || !cpu->need_resched || cpu->trap_depth != 1)
-		return;
-	switches = prev->switches;
-	schedule();
-	if (prev->switches != switches)
-		prev->preemptions++;
+	if (running && cpu->need_resched && cpu->trap_depth == 1)
+		ctx_preempt(cpu);
 }
 
 void thread_sleep_ns(uint64_t ns)

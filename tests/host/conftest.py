@@ -1,12 +1,14 @@
 """Fixtures of the host test suite.
 
 `builds` configures and builds each (profile, arch, --set overrides) once per session, in a
-pytest temporary directory, and hands the same build to every test that asks for it.
+pytest temporary directory, and hands the same build to every test that asks for it. The
+mutation harness's kill rates are printed at the end of the run.
 """
 
 import pytest
 
 import kiln_harness as kh
+import mutation
 
 
 class Build:
@@ -77,3 +79,12 @@ def configured_dir(tmp_path):
     if proc.returncode != 0:
         pytest.fail("could not configure the directory to protect:\n" + kh.describe(proc))
     return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The mutation harness's kill rates, whatever pytest captured (see mutation.py)."""
+    lines = mutation.session_lines()
+    if lines:
+        terminalreporter.section("mutation kill rate")
+        for line in lines:
+            terminalreporter.write_line(line)
