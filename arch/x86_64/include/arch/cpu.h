@@ -10,6 +10,7 @@
 #define RFLAGS_IF (1ul << 9)
 
 #ifndef __ASSEMBLER__
+#include <kiln/compiler.h>
 #include <kiln/types.h>
 
 static inline uint64_t rdmsr(uint32_t msr)
@@ -77,7 +78,8 @@ static inline void arch_irq_enable(void)
 	asm volatile("sti" : : : "memory");
 }
 
-static inline bool arch_irq_enabled(void)
+/* Forced inline: at -Os GCC would make a call of these few instructions on the switch path. */
+static __always_inline bool arch_irq_enabled(void)
 {
 	uint64_t flags;
 	asm volatile("pushfq; popq %0" : "=r"(flags));
