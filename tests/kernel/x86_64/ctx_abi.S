@@ -3,7 +3,9 @@
  * Assembly because C cannot pin values in callee-saved registers across a
  * call: exactly the OSv bug, where a switch compiled at -O0 lost them.
  */
-#define FILL(n) (0x5a5a000000000000 + 0x0101010101 * (n))
+/* A distinct 64-bit pattern per register number (and per seed). */
+#define PAT(seed, n) ((seed) + 0x0101010101 * (n))
+#define FILL(n)	     PAT(0x5a5a000000000000, n)
 
 /* Set bit `bit` of %eax if reg no longer holds FILL(n); clobbers %rcx, %rdx. */
 .macro check reg, n, bit
@@ -177,7 +179,6 @@ ctx_fp_clobber_and_call:
  * *fp_lost: bit n for xmm n, bit 16 for MXCSR.
  */
 #define PREEMPT_GPRS rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
-#define PAT(seed, n) ((seed) + 0x0101010101 * (n))
 /* Frame: 0 GPR dump (15 x 8), 120 xmm scratch, 136 fp_lost, 144 caller's MXCSR, 148 scratch. */
 #define PF_XMM	  120
 #define PF_FPLOST 136
