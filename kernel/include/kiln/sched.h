@@ -24,12 +24,13 @@ struct sched_switch {
  * The bookkeeping half of schedule(), interrupts disabled: queue the caller,
  * pick the next thread and make it current. The caller then does the
  * ctx_switch() itself (or nothing when next == prev). Lets assembly own the
- * instructions around the switch: the ctxswitch tests check registers at the
- * first instruction after it, and full-frame switches from a trap frame.
+ * instructions around the switch: a test can check registers at the first
+ * instruction after it, a ctxswitch variant can switch from a trap frame.
  */
 struct sched_switch sched_pick(void);
 /* sched_pick() for a preemption: counts it in prev->preemptions. */
 struct sched_switch sched_preempt(void);
+
 /* With interrupts disabled: queue t to run. */
 void sched_make_runnable(struct thread *t);
 
