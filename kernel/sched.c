@@ -25,7 +25,7 @@ static void enqueue(struct cpu *cpu, struct thread *t)
 	cpu->nonempty_queues |= 1u << t->priority;
 }
 
-static struct thread *dequeue_best(struct cpu *cpu)
+static __always_inline struct thread *dequeue_best(struct cpu *cpu)
 {
 	struct run_queue *q;
 	struct thread *t;
@@ -54,7 +54,8 @@ void sched_make_runnable(struct thread *t)
 		cpu->need_resched = true;
 }
 
-void schedule(void)
+/* Forced inline (with dequeue_best()): the voluntary switch pays no call for the split. */
+static __always_inline struct sched_switch pick(void)
 {
 	struct cpu *cpu = this_cpu();
 	struct thread *prev = cpu->current, *next;
@@ -71,14 +72,27 @@ void schedule(void)
 	cpu->need_resched = false;
 	cpu->slice_left = SCHED_SLICE_TICKS;
 	next->state = THREAD_RUNNING;
-	if (next == prev)
-		return;
-	next->switches++;
-	cpu->current = next;
-	/* Interrupt nesting belongs to the thread: a preempted one is still inside its handler. */
-	prev->trap_depth = cpu->trap_depth;
-	cpu->trap_depth = next->trap_depth;
-	ctx_switch(prev, next);
+	if (next != prev) {
+		next->switches++;
+		cpu->current = next;
+		/* Interrupt nesting is the thread's: a preempted one may be inside its handler. */
+		prev->trap_depth = cpu->trap_depth;
+		cpu->trap_depth = next->trap_depth;
+	}
+	return (struct sched_switch){prev, next};
+}
+
+struct sched_switch sched_pick(void)
+{
+	return pick();
+}
+
+void schedule(void)
+{
+	struct sched_switch s = pick();
+
+	if (s.next != s.prev)
+		ctx_switch(s.prev, s.next);
 }
 
 static void wake_sleepers(struct cpu *cpu, uint64_t now)
@@ -102,18 +116,21 @@ void sched_tick(uint64_t now)
 		cpu->need_resched = true;
 }
 
+struct sched_switch sched_preempt(void)
+{
+	struct sched_switch s = sched_pick();
+
+	if (s.next != s.prev)
+		s.prev->preemptions++;
+	return s;
+}
+
 void sched_irq_exit(void)
 {
 	struct cpu *cpu = this_cpu();
-	struct thread *prev = cpu->current;
-	unsigned long switches;
 
-	if (!cpu->sched_running || !cpu->need_resched || cpu->trap_depth != 1)
-		return;
-	switches = prev->switches;
-	schedule();
-	if (prev->switches != switches)
-		prev->preemptions++;
+	if (cpu->sched_running && cpu->need_resched && cpu->trap_depth == 1)
+		ctx_preempt(cpu);
 }
 
 void thread_sleep_ns(uint64_t ns)

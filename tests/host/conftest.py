@@ -1,12 +1,14 @@
 """Fixtures of the host test suite.
 
 `builds` configures and builds each (profile, arch, --set overrides) once per session, in a
-pytest temporary directory, and hands the same build to every test that asks for it.
+pytest temporary directory, and hands the same build to every test that asks for it. The
+mutation harness's kill rates are printed at the end of the run.
 """
 
 import pytest
 
 import kiln_harness as kh
+import mutation
 
 
 class Build:
@@ -88,3 +90,12 @@ def tree(tmp_path):
     if proc.returncode != 0:
         pytest.fail("the copied tree does not configure:\n" + kh.describe(proc))
     return copy, protect
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The mutation harness's kill rates, whatever pytest captured (see mutation.py)."""
+    lines = mutation.session_lines()
+    if lines:
+        terminalreporter.section("mutation kill rate")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,4 +1,5 @@
 /* Threads and the scheduler: join, yield order, priorities, sleep, preemption, TLS. */
+#include <generated/autoconf.h>
 #include <kiln/arch.h>
 #include <kiln/clock.h>
 #include <kiln/ktest.h>
@@ -164,6 +165,37 @@ KTEST(preemption_shares_cpu_and_keeps_caller_saved_registers)
 		/* Both made progress while the other was still spinning. */
 		KEXPECT_GT(s[i].other_progress_at_end, 0);
 	}
+}
+
+static void preempt_clobber(void *arg)
+{
+	thread_exit((long)ctx_preempt_clobber_regs(arg));
+}
+
+/*
+ * Two threads preempted while every register holds a value of their own (all
+ * general-purpose ones, the frame pointer included; every FP/SIMD register,
+ * FP control and status): each finds its own values when it resumes. Keeping
+ * the FP/SIMD file is full-frame's promise only; callee-saved keeps none of
+ * it across a preemption.
+ */
+KTEST(preempted_thread_keeps_every_register)
+{
+	unsigned long fp_lost[2] = {~0ul, ~0ul}, lost;
+	struct thread *t;
+
+	ctx_probe_flag = 0;
+	t = thread_create("clobber", preempt_clobber, &fp_lost[1], thread_current()->priority);
+	KASSERT_TRUE(t != NULL);
+	arch_irq_enable();
+	lost = ctx_preempt_check_regs(&fp_lost[0]);
+	ctx_probe_flag = 0;
+	KEXPECT_EQ(lost, 0);
+	KEXPECT_EQ(thread_join(t), 0);
+#ifdef CONFIG_CTXSWITCH_FULL_FRAME
+	KEXPECT_EQ(fp_lost[0], 0);
+	KEXPECT_EQ(fp_lost[1], 0);
+#endif
 }
 
 #define TLS_THREADS  8

@@ -1,12 +1,14 @@
 /*
- * The ctxswitch component's interface. The scheduler only calls these two;
+ * The ctxswitch component's interface. The scheduler only calls these;
  * whether a switch saves the callee-saved registers or the whole register
- * file is the selected variant's business.
+ * file, and where a preemption switches, is the selected variant's business.
  */
 #ifndef KILN_CTXSWITCH_H
 #define KILN_CTXSWITCH_H
 
 #include <kiln/thread.h>
+
+struct cpu;
 
 /*
  * Save prev's state on its stack (prev->saved_sp), load next's, and load
@@ -14,6 +16,14 @@
  * Interrupts must be disabled.
  */
 void ctx_switch(struct thread *prev, struct thread *next);
+
+/*
+ * The tick wants the interrupted thread off the CPU: sched_irq_exit() calls
+ * this at the end of the outermost interrupt handler, interrupts disabled.
+ * The variant switches here or on the interrupt's way out (its
+ * switch_on_exit() hook in the generated entry code), via sched_preempt().
+ */
+void ctx_preempt(struct cpu *cpu);
 
 /* Lay out a new thread's stack so that the first ctx_switch() to it enters thread_trampoline. */
 void ctx_prepare(struct thread *t);

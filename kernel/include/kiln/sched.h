@@ -14,6 +14,23 @@ bool sched_running(void);
 
 /* With interrupts disabled: run the best runnable thread (maybe the caller again). */
 void schedule(void);
+
+/* A switch decided: prev gives the CPU to next (the same thread when nothing else should run). */
+struct sched_switch {
+	struct thread *prev, *next;
+};
+
+/*
+ * The bookkeeping half of schedule(), interrupts disabled: queue the caller,
+ * pick the next thread and make it current. The caller then does the
+ * ctx_switch() itself (or nothing when next == prev). Lets assembly own the
+ * instructions around the switch: a test can check registers at the first
+ * instruction after it, a ctxswitch variant can switch from a trap frame.
+ */
+struct sched_switch sched_pick(void);
+/* sched_pick() for a preemption: counts it in prev->preemptions. */
+struct sched_switch sched_preempt(void);
+
 /* With interrupts disabled: queue t to run. */
 void sched_make_runnable(struct thread *t);
 
@@ -21,8 +38,9 @@ void sched_make_runnable(struct thread *t);
 void sched_tick(uint64_t now);
 /*
  * On the way out of an interrupt handler, with interrupts still disabled: if
- * the tick asked for it and this is the outermost interrupt, switch threads
- * here, so no handler ever runs on a stack the scheduler took away.
+ * the tick asked for it and this is the outermost interrupt, hand the CPU to
+ * the next thread through ctx_preempt(), so no handler ever runs on a stack
+ * the scheduler took away.
  */
 void sched_irq_exit(void);
 

@@ -3,7 +3,9 @@
  * Assembly because C cannot pin values in callee-saved registers across a
  * call: exactly the OSv bug, where a switch compiled at -O0 lost them.
  */
-#define FILL(n) (0x5a5a000000000000 + 0x0101010101 * (n))
+/* A distinct 64-bit pattern per register number (and per seed). */
+#define PAT(seed, n) ((seed) + 0x0101010101 * (n))
+#define FILL(n)	     PAT(0x5a5a000000000000, n)
 
 /* Set bit `bit` of %eax if reg no longer holds FILL(n); clobbers %rcx, %rdx. */
 .macro check reg, n, bit
@@ -43,12 +45,13 @@
 #define TEST_FCW   0x027f
 
 /*
- * unsigned long ctx_abi_fill_and_yield(void (*yield)(void))
- * Returns a bitmask of callee-saved state that did not survive yield():
- * bit 0 rbx, 1 rbp, 2-5 r12-r15, 6 MXCSR, 7 x87 control word.
+ * unsigned long ctx_abi_fill_and_call(void (*fn)(void))
+ * Returns a bitmask of callee-saved state that did not survive fn(), checked
+ * at the first instruction after fn returns: bit 0 rbx, 1 rbp, 2-5 r12-r15,
+ * 6 MXCSR, 7 x87 control word.
  */
-	.globl ctx_abi_fill_and_yield
-ctx_abi_fill_and_yield:
+	.globl ctx_abi_fill_and_call
+ctx_abi_fill_and_call:
 	push_callee_saved		/* 0: saved MXCSR, 4: saved FCW, 8: scratch; keeps alignment */
 	stmxcsr	(%rsp)
 	fnstcw	4(%rsp)
@@ -85,9 +88,9 @@ ctx_abi_fill_and_yield:
 	pop_callee_saved
 	ret
 
-/* void ctx_abi_clobber_and_yield(void (*yield)(void)): wreck all that state, then yield. */
-	.globl ctx_abi_clobber_and_yield
-ctx_abi_clobber_and_yield:
+/* void ctx_abi_clobber_and_call(void (*fn)(void)): wreck all that state, then call fn. */
+	.globl ctx_abi_clobber_and_call
+ctx_abi_clobber_and_call:
 	push_callee_saved
 	stmxcsr	(%rsp)
 	fnstcw	4(%rsp)
@@ -108,12 +111,28 @@ ctx_abi_clobber_and_yield:
 	ret
 
 /*
- * unsigned long ctx_fp_fill_and_yield(void (*yield)(void)): fill xmm0-15,
- * yield, return a bitmask of the xmm registers that changed. Only a
- * full-frame switch promises this (they are caller-saved in the ABI).
+ * void ctx_abi_switch(void), interrupts disabled: sched_pick(), then a tail
+ * call of ctx_switch(), so that ctx_switch() returns straight to our caller
+ * with no C epilogue in between to repair what it lost.
  */
-	.globl ctx_fp_fill_and_yield
-ctx_fp_fill_and_yield:
+	.globl ctx_abi_switch
+ctx_abi_switch:
+	subq	$8, %rsp
+	call	sched_pick		/* %rax: prev, %rdx: next */
+	addq	$8, %rsp
+	movq	%rax, %rdi
+	movq	%rdx, %rsi
+	cmpq	%rdi, %rsi
+	jne	ctx_switch
+	ret
+
+/*
+ * unsigned long ctx_fp_fill_and_call(void (*fn)(void)): fill xmm0-15, call
+ * fn, return a bitmask of the xmm registers that changed. Only a full-frame
+ * switch promises this (they are caller-saved in the ABI).
+ */
+	.globl ctx_fp_fill_and_call
+ctx_fp_fill_and_call:
 	pushq	%rbx
 	subq	$16, %rsp
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
@@ -135,9 +154,9 @@ ctx_fp_fill_and_yield:
 	popq	%rbx
 	ret
 
-/* void ctx_fp_clobber_and_yield(void (*yield)(void)) */
-	.globl ctx_fp_clobber_and_yield
-ctx_fp_clobber_and_yield:
+/* void ctx_fp_clobber_and_call(void (*fn)(void)) */
+	.globl ctx_fp_clobber_and_call
+ctx_fp_clobber_and_call:
 	subq	$8, %rsp
 	pcmpeqd	%xmm0, %xmm0
 	.irp n, 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
@@ -146,6 +165,114 @@ ctx_fp_clobber_and_yield:
 	call	*%rdi
 	addq	$8, %rsp
 	ret
+
+/*
+ * Preemption with every register in use. Each of the two routines fills all
+ * 15 general-purpose registers (%rbp included), xmm0-15 (both halves) and
+ * MXCSR with values of its own, waits on ctx_probe_flag without touching a
+ * register (so only preemption lets the other run), then checks everything.
+ *   unsigned long ctx_preempt_check_regs(unsigned long *fp_lost):
+ *     waits until the other routine has set the flag.
+ *   unsigned long ctx_preempt_clobber_regs(unsigned long *fp_lost):
+ *     sets the flag, waits until C clears it.
+ * Return: bit n for general-purpose register n in PREEMPT_GPRS order;
+ * *fp_lost: bit n for xmm n, bit 16 for MXCSR.
+ */
+#define PREEMPT_GPRS rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+/* Frame: 0 GPR dump (15 x 8), 120 xmm scratch, 136 fp_lost, 144 caller's MXCSR, 148 scratch. */
+#define PF_XMM	  120
+#define PF_FPLOST 136
+#define PF_MXCSR  144
+#define PF_TMP	  148
+#define PF_SIZE	  168
+
+	.section .bss
+	.balign 8
+	.globl ctx_probe_flag
+ctx_probe_flag:
+	.quad	0
+	.text
+
+.macro preempt_role name, seed, mxcsr, sets_flag
+	.globl \name
+\name:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$PF_SIZE, %rsp
+	movq	%rdi, PF_FPLOST(%rsp)
+	stmxcsr	PF_MXCSR(%rsp)
+	movl	$\mxcsr, PF_TMP(%rsp)
+	ldmxcsr	PF_TMP(%rsp)
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movabsq	$PAT(\seed, 0x20 + \n), %rax
+	movq	%rax, PF_XMM(%rsp)
+	notq	%rax
+	movq	%rax, PF_XMM + 8(%rsp)
+	movdqu	PF_XMM(%rsp), %xmm\n
+	.endr
+	.set	i, 0
+	.irp r, PREEMPT_GPRS
+	movabsq	$PAT(\seed, i), %\r
+	.set	i, i + 1
+	.endr
+.if \sets_flag
+	movq	$1, ctx_probe_flag(%rip)
+1:	cmpq	$0, ctx_probe_flag(%rip)
+	jne	1b
+.else
+1:	cmpq	$0, ctx_probe_flag(%rip)
+	je	1b
+.endif
+	.set	i, 0
+	.irp r, PREEMPT_GPRS
+	movq	%\r, 8 * i(%rsp)
+	.set	i, i + 1
+	.endr
+	xorl	%eax, %eax
+	.set	i, 0
+	.irp r, PREEMPT_GPRS
+	movabsq	$PAT(\seed, i), %rcx
+	cmpq	%rcx, 8 * i(%rsp)
+	je	1f
+	btsq	$i, %rax
+1:
+	.set	i, i + 1
+	.endr
+	xorl	%edx, %edx
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movdqu	%xmm\n, PF_XMM(%rsp)
+	movabsq	$PAT(\seed, 0x20 + \n), %rcx
+	cmpq	%rcx, PF_XMM(%rsp)
+	jne	2f
+	notq	%rcx
+	cmpq	%rcx, PF_XMM + 8(%rsp)
+	je	1f
+2:	btsq	$\n, %rdx
+1:
+	.endr
+	stmxcsr	PF_TMP(%rsp)
+	cmpl	$\mxcsr, PF_TMP(%rsp)
+	je	1f
+	btsq	$16, %rdx
+1:	movq	PF_FPLOST(%rsp), %rcx
+	movq	%rdx, (%rcx)
+	ldmxcsr	PF_MXCSR(%rsp)
+	addq	$PF_SIZE, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+.endm
+
+	preempt_role ctx_preempt_check_regs, 0x5a5a000000000000, 0x3f80, 0
+	preempt_role ctx_preempt_clobber_regs, 0xa5a5000000000000, 0x7f80, 1
 
 /*
  * unsigned long preempt_regs_loop(unsigned long iterations, volatile unsigned long *progress)

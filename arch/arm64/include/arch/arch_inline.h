@@ -5,6 +5,7 @@
 #ifndef ARCH_ARCH_INLINE_H
 #define ARCH_ARCH_INLINE_H
 
+#include <kiln/compiler.h>
 #include <kiln/types.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
@@ -23,7 +24,8 @@ static inline void arch_irq_enable(void)
 	asm volatile("msr daifclr, #3" : : : "memory");
 }
 
-static inline bool arch_irq_enabled(void)
+/* Forced inline: at -Os GCC would make a call of these few instructions on the switch path. */
+static __always_inline bool arch_irq_enabled(void)
 {
 	return !(read_sysreg(daif) & (1 << 7));
 }

@@ -23,7 +23,8 @@ static inline void arch_irq_enable(void)
 	asm volatile("sti" : : : "memory");
 }
 
-static inline bool arch_irq_enabled(void)
+/* Forced inline: at -Os GCC would make a call of these few instructions on the switch path. */
+static __always_inline bool arch_irq_enabled(void)
 {
 	uint64_t flags;
 	asm volatile("pushfq; popq %0" : "=r"(flags));

@@ -1,0 +1,311 @@
+"""Mutation harness for generated assembly: prove that every instruction of a save or restore
+sequence is load-bearing.
+
+A mutant is one generated file of a build directory (e.g. generated/switch.S) with one line
+dropped, or one register dropped from a save or restore instruction (for a pair instruction
+such as arm64 `stp x19, x20, [sp, #16]`, the other register is still stored, at its own
+offset). The runner copies a built directory once per worker, writes each mutant over the
+generated file, lets Ninja rebuild (it must rebuild only that file's object and the link),
+boots only the selected in-kernel tests and records whether they failed. A mutant whose tests
+still pass survived: the instruction it dropped is not load-bearing, or no test checks it.
+
+transfers() enumerates the candidates from the generated text itself, so the mutants follow
+the templates and variants as they change: every instruction that moves architectural state
+between a register and memory (or a system register) is one.
+
+Reusable by other generated files: give MutationRunner the build, the file and a test pattern.
+"""
+
+import concurrent.futures
+import dataclasses
+import queue
+import re
+import shutil
+import time
+from pathlib import Path
+
+import kiln_harness as kh
+
+# (summary line, mutants, killed) of every mutation run in this session; conftest.py prints
+# them at the end of the test output.
+SUMMARIES = []
+
+SAVE, RESTORE = "save", "restore"
+
+
+# ---------------------------------------------------------------------------
+# Which instructions move registers to or from memory
+
+@dataclasses.dataclass(frozen=True)
+class Transfer:
+    """One instruction that saves or restores state: line index, direction, what it moves."""
+    line: int
+    kind: str  # SAVE or RESTORE
+    regs: tuple  # the registers (or state) it moves, in operand order
+    text: str
+
+
+def _code(line):
+    """The instruction part of an assembly line: no comment, label or directive; '' if none."""
+    line = re.sub(r"/\*.*?\*/", "", line)
+    line = re.sub(r"//.*$", "", line).strip()
+    if line.startswith("#"):
+        return ""
+    line = re.sub(r"^[\w.$]+:\s*", "", line)
+    if not line or line.startswith("."):
+        return ""
+    return line
+
+
+def _operands(args):
+    """Split an operand list at top-level commas (not inside () or [])."""
+    out, depth, cur = [], 0, ""
+    for ch in args:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+# x86_64 (AT&T syntax): instructions that move whole state components, by mnemonic.
+_X86_STATE = {"fxsave": (SAVE, "fp/simd file"), "fxrstor": (RESTORE, "fp/simd file"),
+              "fxsave64": (SAVE, "fp/simd file"), "fxrstor64": (RESTORE, "fp/simd file"),
+              "stmxcsr": (SAVE, "mxcsr"), "ldmxcsr": (RESTORE, "mxcsr"),
+              "fnstcw": (SAVE, "x87 cw"), "fldcw": (RESTORE, "x87 cw"),
+              "pushfq": (SAVE, "rflags"), "popfq": (RESTORE, "rflags"),
+              "wrmsr": (RESTORE, "msr[%ecx]"), "rdmsr": (SAVE, "msr[%ecx]")}
+
+
+def _x86_transfer(op, args):
+    if op in _X86_STATE:
+        return _X86_STATE[op][0], (_X86_STATE[op][1],)
+    ops = _operands(args)
+    if op in ("pushq", "push"):
+        return SAVE, (ops[0].lstrip("%"),)
+    if op in ("popq", "pop"):
+        return RESTORE, (ops[0].lstrip("%"),)
+    if re.fullmatch(r"mov[qlwb]?|movdq[au]|movap[sd]|movup[sd]", op) and len(ops) == 2:
+        src, dst = ops
+        if src.startswith("%") and "(" in dst:
+            return SAVE, (src[1:],)
+        if "(" in src and dst.startswith("%"):
+            return RESTORE, (dst[1:],)
+    return None
+
+
+_ARM64_SIZE = {"x": 8, "d": 8, "q": 16, "w": 4, "s": 4}
+
+
+def _arm64_transfer(op, args):
+    ops = _operands(args)
+    if op in ("stp", "str", "st1", "stur"):
+        return SAVE, tuple(o for o in ops if not o.startswith(("[", "#")))
+    if op in ("ldp", "ldr", "ld1", "ldur"):
+        return RESTORE, tuple(o for o in ops if not o.startswith(("[", "#")))
+    if op == "mrs":
+        return SAVE, (ops[1],)
+    if op == "msr" and not ops[0].startswith(("daifset", "daifclr", "spsel")):
+        return RESTORE, (ops[0],)
+    return None
+
+
+_PARSERS = {"x86_64": _x86_transfer, "arm64": _arm64_transfer}
+
+
+def transfers(text, arch):
+    """Every save or restore instruction of an assembly file, in order."""
+    parse = _PARSERS[arch]
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        code = _code(line)
+        if not code:
+            continue
+        op, args = (code.split(None, 1) + [""])[:2]
+        found = parse(op.lower(), args.strip())
+        if found:
+            out.append(Transfer(i, found[0], found[1], code))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Mutants
+
+@dataclasses.dataclass(frozen=True)
+class Mutant:
+    """A generated file (path relative to the build dir) with one line changed or dropped."""
+    file: str
+    line: int
+    kind: str
+    what: str  # the register or state it stops saving or restoring
+    replacement: str = None  # None: the line is dropped
+    original: str = ""
+
+    def apply(self, text):
+        lines = text.splitlines(keepends=True)
+        if self.replacement is None:
+            del lines[self.line]
+        else:
+            indent = re.match(r"\s*", lines[self.line]).group(0)
+            lines[self.line] = indent + self.replacement + "\n"
+        return "".join(lines)
+
+    def __str__(self):
+        how = "drop line" if self.replacement is None else "-> '%s'" % self.replacement
+        return "%s %s (%s:%d '%s', %s)" % (self.kind, self.what, self.file, self.line + 1,
+                                          self.original, how)
+
+
+def _arm64_drop_from_pair(code, keep_index):
+    """`stp a, b, [base, #off]` -> the single store of operand keep_index at its own address."""
+    m = re.fullmatch(r"(ld|st)p\s+(\w+),\s*(\w+),\s*\[(\w+)(?:,\s*#([^\]]+))?\]", code)
+    if not m:
+        return None  # writeback or other addressing: drop the whole line instead
+    kind, regs, base, off = m.group(1), (m.group(2), m.group(3)), m.group(4), m.group(5)
+    reg = regs[keep_index]
+    size = _ARM64_SIZE[reg[0].lower()]
+    offset = off or "0"
+    if keep_index == 1:
+        offset = "%s + %d" % (offset, size)
+    return "%sr\t%s, [%s, #%s]" % (kind, reg, base, offset)
+
+
+def mutants(file, text, arch):
+    """One mutant per register of every save and restore instruction in text."""
+    out = []
+    for t in transfers(text, arch):
+        if arch == "arm64" and len(t.regs) == 2 and t.text.split()[0] in ("stp", "ldp"):
+            for drop in (0, 1):
+                single = _arm64_drop_from_pair(t.text, 1 - drop)
+                out.append(Mutant(file, t.line, t.kind, t.regs[drop], single, t.text))
+            continue
+        out.append(Mutant(file, t.line, t.kind, "/".join(t.regs), None, t.text))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Running them
+
+@dataclasses.dataclass
+class Result:
+    mutant: Mutant
+    killed: bool
+    seconds: float
+    why: str  # the failing tests, or how the boot ended
+
+
+def _rebuilt(ninja_stdout):
+    """Outputs of the edges ninja ran, from its '[i/n] RULE output' status lines."""
+    return {m.group(1) for m in re.finditer(r"^\[\d+/\d+\] \S+ (\S+)$", ninja_stdout, re.M)}
+
+
+def _verdict(proc):
+    ktap = kh.Ktap(proc.stdout)
+    failed = [r[2] for r in ktap.failed()]
+    if failed:
+        return "failed: " + ", ".join(failed)
+    tail = [l for l in proc.stdout.splitlines() if l.startswith("kiln: ")]
+    return tail[-1] if tail else "exit status %d" % proc.returncode
+
+
+class MutationRunner:
+    """Runs mutants of one generated file of a built directory against a test selection."""
+
+    def __init__(self, build_dir, arch, file, selection, workdir, workers=2, timeout=20):
+        self.build_dir = Path(build_dir)
+        self.arch = arch
+        self.file = file
+        self.selection = selection
+        self.workdir = Path(workdir)
+        self.workers = workers
+        self.timeout = timeout
+        self.original = (self.build_dir / file).read_text()
+        self.obj = "obj/%s.o" % Path(file).with_suffix("")
+
+    def _boot(self, d):
+        return kh.qemu_run(self.arch, d / "kernel.elf", "test",
+                           append=["kiln.test=" + self.selection],
+                           extra=["--timeout", str(self.timeout)], timeout=self.timeout + 30)
+
+    def _copies(self):
+        """One up-to-date copy of the build directory per worker."""
+        dirs = []
+        for i in range(self.workers):
+            d = self.workdir / ("worker%d" % i)
+            shutil.copytree(self.build_dir, d, symlinks=True)
+            proc = kh.ninja(d)
+            assert proc.returncode == 0 and not _rebuilt(proc.stdout), (
+                "copy of the build directory is not up to date:\n" + kh.describe(proc))
+            dirs.append(d)
+        return dirs
+
+    def baseline(self, d):
+        """The unmutated kernel must pass the selection, else every mutant is 'killed'."""
+        proc = self._boot(d)
+        ktap = kh.Ktap(proc.stdout)
+        assert proc.returncode == 0 and ktap.results, (
+            "the selected tests (%s) do not pass unmutated:\n%s"
+            % (self.selection, kh.describe(proc)))
+        return ktap.names
+
+    def _run_one(self, d, m):
+        start = time.monotonic()
+        target = d / self.file
+        target.write_text(m.apply(self.original))
+        proc = kh.ninja(d)
+        assert proc.returncode == 0, "mutant %s does not build:\n%s" % (m, kh.describe(proc))
+        rebuilt = _rebuilt(proc.stdout)
+        assert rebuilt == {self.obj, "kernel.elf"}, (
+            "mutant %s rebuilt %s, not just %s and the link" % (m, sorted(rebuilt), self.obj))
+        boot = self._boot(d)
+        return Result(m, boot.returncode != 0, time.monotonic() - start, _verdict(boot))
+
+    def run(self, mutant_list):
+        """Results in mutant order; the baseline is checked first on every copy."""
+        dirs = self._copies()
+        self.tests = self.baseline(dirs[0])
+        free = queue.Queue()
+        for d in dirs:
+            free.put(d)
+
+        def task(m):
+            d = free.get()
+            try:
+                return self._run_one(d, m)
+            finally:
+                free.put(d)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return list(pool.map(task, mutant_list))
+
+
+def summary(label, total, killed, seconds=None):
+    """One line for the closing note: counts and kill rate."""
+    rate = 100.0 * killed / total if total else 0.0
+    line = "mutation: %s: %d mutants, %d killed, %d survived (%.1f %% killed)" % (
+        label, total, killed, total - killed, rate)
+    return line + (" in %.0f s" % seconds if seconds is not None else "")
+
+
+def record(label, results, seconds):
+    """Summarise one run, keep it for the end of the session, return the line."""
+    killed = sum(r.killed for r in results)
+    line = summary(label, len(results), killed, seconds)
+    SUMMARIES.append((line, len(results), killed))
+    return line
+
+
+def session_lines():
+    """The lines conftest.py prints: every run, then the total."""
+    lines = [s[0] for s in SUMMARIES]
+    if len(SUMMARIES) > 1:
+        lines.append(summary("total", sum(s[1] for s in SUMMARIES),
+                             sum(s[2] for s in SUMMARIES)))
+    return lines

@@ -1,0 +1,104 @@
+"""Every register a context-switch backend saves or restores is load-bearing.
+
+For each ctxswitch variant on each arch, the mutation harness (mutation.py) drops, one at a
+time, every register from every save and restore instruction of the generated switch.S,
+rebuilds only that object and the link, boots only the context-switch tests and requires them
+to fail. The kill rates are printed at the end of the run. A register that truly need not be
+saved belongs out of the save list, not in an exception here.
+"""
+
+import os
+import re
+import time
+
+import pytest
+
+import kiln_harness as kh
+import mutation
+from kiln_harness import ARCHES, DEFAULT_ARCH, DEFAULT_PROFILE, PROFILES
+
+TARGET = "generated/switch.S"
+# The tests that exercise the switch: ABI across yield and direct switch, FP state,
+# preemption with every register in use, the TLS pointer.
+SELECTION = "ctx_*,preempt*,tls_*"
+# A normal boot of the selection takes under a second; a killed mutant may hang instead.
+BOOT_TIMEOUT = 10
+WORKERS = int(os.environ.get("KILN_MUTATION_WORKERS", "2"))
+
+VARIANTS = kh.components().get("ctxswitch", [])
+CASES = [(a, v) for a in ARCHES for v in VARIANTS]
+
+
+def variant_symbol(variant):
+    return "CONFIG_CTXSWITCH_" + variant.upper().replace("-", "_")
+
+
+def build_for(builds, arch, variant):
+    """A built directory selecting the variant: a profile's own if one does (shared with the
+    boot matrix), else the default profile with the variant set."""
+    sym = variant_symbol(variant)
+    for p in [DEFAULT_PROFILE] + [p for p in PROFILES if p != DEFAULT_PROFILE]:
+        if builds.configured(p, arch).config().get(sym) == "y":
+            return builds.built(p, arch)
+    return builds.built(DEFAULT_PROFILE, arch, sets=(sym + "=y",))
+
+
+@pytest.mark.parametrize("arch, variant", CASES, ids=["%s-%s" % c for c in CASES])
+def test_mutation_every_switch_register_is_load_bearing(arch, variant, builds, tmp_path):
+    b = build_for(builds, arch, variant)
+    mutants = mutation.mutants(TARGET, (b.path / TARGET).read_text(), arch)
+    assert {m.kind for m in mutants} == {mutation.SAVE, mutation.RESTORE}, (
+        "no save or no restore instruction found in %s:\n%s" % (TARGET, mutants))
+    runner = mutation.MutationRunner(b.path, arch, TARGET, SELECTION, tmp_path,
+                                     workers=WORKERS, timeout=BOOT_TIMEOUT)
+    start = time.monotonic()
+    results = runner.run(mutants)
+    line = mutation.record("%s %s (%s, %s)" % (TARGET, variant, b.profile, arch), results,
+                           time.monotonic() - start)
+    print(line)
+    survivors = [str(r.mutant) for r in results if not r.killed]
+    assert not survivors, "%s\nno selected test (%s) fails without:\n  %s" % (
+        line, ", ".join(runner.tests), "\n  ".join(survivors))
+
+
+def test_mutation_harness_reports_a_survivor(builds, tmp_path):
+    """The harness can tell a survivor: dropping the unreachable instruction after the
+    trampoline's call into thread_start (which never returns) changes nothing."""
+    b = builds.built(DEFAULT_PROFILE, DEFAULT_ARCH)
+    text = (b.path / TARGET).read_text()
+    lines = text.splitlines()
+    call = next(i for i, l in enumerate(lines) if re.match(r"\s*(call|bl)\s+thread_start\b", l))
+    dead = mutation.Mutant(TARGET, call + 1, "dead code", lines[call + 1].strip(),
+                           original=lines[call + 1].strip())
+    runner = mutation.MutationRunner(b.path, DEFAULT_ARCH, TARGET, SELECTION, tmp_path,
+                                     workers=1, timeout=BOOT_TIMEOUT)
+    [result] = runner.run([dead])
+    assert not result.killed, "dropping dead code failed the tests: %s" % result.why
+
+
+def test_mutants_drop_one_register_of_a_pair():
+    text = ("ctx:\n\tstp\tx19, x20, [sp, #SF_X19]\t/* c */\n\tldp\tq0, q1, [x11]\n"
+            "\tmrs\tx9, fpcr\n\tmsr\ttpidr_el0, x9\n\tmov\tx9, sp\n\tb\t1f\n")
+    got = [(m.kind, m.what, m.replacement) for m in mutation.mutants("f.S", text, "arm64")]
+    assert got == [
+        ("save", "x19", "str\tx20, [sp, #SF_X19 + 8]"),
+        ("save", "x20", "str\tx19, [sp, #SF_X19]"),
+        ("restore", "q0", "ldr\tq1, [x11, #0 + 16]"),
+        ("restore", "q1", "ldr\tq0, [x11, #0]"),
+        ("save", "fpcr", None),
+        ("restore", "tpidr_el0", None),
+    ]
+    m = mutation.mutants("f.S", text, "arm64")[0]
+    assert m.apply(text).splitlines()[1] == "\tstr\tx20, [sp, #SF_X19 + 8]"
+
+
+def test_mutants_x86_moves_pushes_and_state():
+    text = ("#include <x.h>\nf:\n\tpushq\t$GDT_KERNEL_DS\n\tpushfq\n\tmovq\t%rbx, TF_RBX(%rsp)\n"
+            "\tmovq\t%rsp, %rax\n\tfxsave\t(%rsp)\n\tmovl\tTHREAD_TLS(%rsi), %eax\n"
+            "\twrmsr\n\tmovq\tTF_R15(%rsp), %r15\n\taddq\t$16, (%rsp)\n\tiretq\n")
+    got = [(m.kind, m.what, m.line) for m in mutation.mutants("f.S", text, "x86_64")]
+    assert got == [("save", "$GDT_KERNEL_DS", 2), ("save", "rflags", 3), ("save", "rbx", 4),
+                   ("save", "fp/simd file", 6), ("restore", "eax", 7),
+                   ("restore", "msr[%ecx]", 8), ("restore", "r15", 9)]
+    dropped = mutation.mutants("f.S", text, "x86_64")[2].apply(text)
+    assert "%rbx" not in dropped and dropped.count("\n") == text.count("\n") - 1
