@@ -11,7 +11,7 @@
 #include <generated/autoconf.h>
 #include <kiln/ktest.h>
 #include <kiln/thread.h>
-#include <arch/cpu.h>
+#include <kiln/arch.h>
 #include "ctx_abi.h"
 
 #define NAME2(a, b) a##_##b
