@@ -114,6 +114,8 @@ static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot);
  * frame, maybe changed (a fixup), is resumed on return.
  */
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+/* What the exception in tf is: vector or class, error, pc, fault address and kind. */
+void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu);
 /* The registers of tf, for a fatal exception's report. */
 void arch_trap_dump(const struct trap_frame *tf, const struct cpu *cpu);
 /* The name of the exception r records ("#PF Page Fault", "Data abort"). */
