@@ -8,6 +8,7 @@
 #define __used		    __attribute__((used))
 #define __maybe_unused	    __attribute__((unused))
 #define __noreturn	    __attribute__((noreturn))
+#define __noinline	    __attribute__((noinline))
 #define __aligned(n)	    __attribute__((aligned(n)))
 #define __packed	    __attribute__((packed))
 #define __no_reorder	    __attribute__((no_reorder))
