@@ -1,7 +1,7 @@
 /*
  * The generic half of taking an exception or an interrupt (kernel/trap.c).
- * The arch's trap_dispatch() (kiln/arch.h) decodes its frame and calls one
- * of these.
+ * The arch's trap_dispatch() (kiln/arch.h) tells which of these a frame is
+ * and calls it.
  */
 #ifndef KILN_TRAP_H
 #define KILN_TRAP_H
