@@ -8,19 +8,27 @@
 #include <kiln/thread.h>
 #include <kiln/trap.h>
 
-uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, const struct trap_record *r)
+/* Out of line, so that the fixup path carries no frame for r. */
+static __noinline __noreturn void trap_fatal(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc)
 {
-	const struct extable_entry *fixup = extable_find(r->pc);
+	struct trap_record r;
 
-	if (fixup) {
-		cpu->last_fixup = *r;
-		return fixup->fixup;
-	}
+	arch_trap_decode(&r, tf, cpu);
 	arch_trap_dump(tf, cpu);
 	/* A data access in the current thread's stack guard is that thread's overflow. */
-	if (!r->fault_exec)
-		thread_check_stack_overflow(r->fault_addr);
-	panic("unhandled %s in kernel at %p", arch_trap_name(r), (void *)r->pc);
+	if (!r.fault_exec)
+		thread_check_stack_overflow(r.fault_addr);
+	panic("unhandled %s in kernel at %p", arch_trap_name(&r), (void *)pc);
+}
+
+uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc)
+{
+	const struct extable_entry *fixup = extable_find(pc);
+
+	if (!fixup)
+		trap_fatal(tf, cpu, pc);
+	arch_trap_decode(&cpu->last_fixup, tf, cpu);
+	return fixup->fixup;
 }
 
 void irq_entry(unsigned int hw)

@@ -82,7 +82,7 @@ static enum mem_fault abort_kind(unsigned int fsc)
 	return MEM_FAULT_OTHER;
 }
 
-static void record(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
+void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
 {
 	unsigned int ec = ESR_EC(tf->esr);
 
@@ -103,12 +103,9 @@ static void record(struct trap_record *r, const struct trap_frame *tf, const str
 
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
-	struct trap_record r;
-
 	switch (tf->kind) {
 	case TRAP_EL1H_SYNC:
-		record(&r, tf, cpu);
-		tf->elr = trap_exception(tf, cpu, &r);
+		tf->elr = trap_exception(tf, cpu, tf->elr);
 		break;
 	case TRAP_EL1H_IRQ:
 		irq_entry(0);

@@ -52,7 +52,7 @@ void arch_trap_dump(const struct trap_frame *tf, const struct cpu *cpu)
 	backtrace_print_from(tf->rip, tf->rbp);
 }
 
-static void record(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
+void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
 {
 	r->vector = tf->vector;
 	r->error = tf->error;
@@ -75,19 +75,14 @@ static void record(struct trap_record *r, const struct trap_frame *tf, const str
 
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
-	struct trap_record r;
-
-	if (tf->vector >= VEC_FIRST_IRQ) {
-		irq_entry(tf->vector);
-		return;
-	}
-	record(&r, tf, cpu);
 	if (tf->vector == VEC_NMI) {
 		cpu->nmi_count++;
-		cpu->last_nmi = r;
-		return;
+		arch_trap_decode(&cpu->last_nmi, tf, cpu);
+	} else if (tf->vector < VEC_FIRST_IRQ) {
+		if (tf->cs & 3)
+			panic("trap from user mode, which this kernel does not run yet");
+		tf->rip = trap_exception(tf, cpu, tf->rip);
+	} else {
+		irq_entry(tf->vector);
 	}
-	if (tf->cs & 3)
-		panic("trap from user mode, which this kernel does not run yet");
-	tf->rip = trap_exception(tf, cpu, &r);
 }

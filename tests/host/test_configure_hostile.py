@@ -70,14 +70,18 @@ def test_ctrl_c_leaves_old_or_new_directory(tmp_path):
     rng = random.Random(7)
     outcomes = {0: 0, 2: 0, "startup": 0}
     current = old
-    for i in range(40):
+    # Until enough interrupts landed in configure.py itself: on a loaded machine many land in
+    # the interpreter's start-up instead.
+    for i in range(200):
+        if outcomes[2] >= 8:
+            break
         profile, tree = ("secure", new) if i % 2 == 0 else ("tiny", old)
         proc = start_configure(builddir, profile)
         time.sleep(rng.uniform(0, span))
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate()
         if proc.returncode == -signal.SIGINT or (proc.returncode == 1 and
-                                                 "Fatal Python error: init_import_site" in err):
+                                                 err.startswith("Fatal Python error")):
             # The interpreter's own start-up, before configure.py runs: nothing has changed.
             assert same_as(builddir, current), "interrupted start-up changed %s" % builddir
             outcomes["startup"] += 1
@@ -92,7 +96,7 @@ def test_ctrl_c_leaves_old_or_new_directory(tmp_path):
         assert same_as(builddir, current), \
             "run %d left a mix of the two configurations in %s" % (i, builddir)
         assert not list(builddir.rglob("*.kiln-*")), "staging files left behind"
-    assert outcomes[2] > 0, "no run was interrupted: %s" % outcomes
+    assert outcomes[2] >= 8, "too few runs were interrupted: %s" % outcomes
 
 
 def test_concurrent_configures_leave_one_of_them(tmp_path):

@@ -110,10 +110,12 @@ static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot);
 /*
  * Called by the generated entry code for every exception and interrupt,
  * interrupts disabled, with the frame it saved and this CPU's struct cpu:
- * decode the frame and pass it to the generic flow (kiln/trap.h). The
- * frame, maybe changed (a fixup), is resumed on return.
+ * tell an exception from an interrupt and pass it to the generic flow
+ * (kiln/trap.h). The frame, maybe changed (a fixup), is resumed on return.
  */
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+/* What the exception in tf is: vector or class, error, pc, fault address and kind. */
+void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu);
 /* The registers of tf, for a fatal exception's report. */
 void arch_trap_dump(const struct trap_frame *tf, const struct cpu *cpu);
 /* The name of the exception r records ("#PF Page Fault", "Data abort"). */

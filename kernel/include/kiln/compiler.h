@@ -9,6 +9,7 @@
 #define __maybe_unused	    __attribute__((unused))
 #define __noreturn	    __attribute__((noreturn))
 #define __always_inline	    inline __attribute__((always_inline))
+#define __noinline	    __attribute__((noinline))
 #define __aligned(n)	    __attribute__((aligned(n)))
 #define __packed	    __attribute__((packed))
 #define __no_reorder	    __attribute__((no_reorder))

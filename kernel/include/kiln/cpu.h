@@ -16,7 +16,7 @@ enum mem_fault {
 	MEM_FAULT_OTHER,
 };
 
-/* An exception as the arch decoded it (kiln/trap.h); kept for tests and diagnostics. */
+/* An exception as arch_trap_decode() describes it; kept for tests and diagnostics. */
 struct trap_record {
 	uint64_t vector; /* x86_64: IDT vector; arm64: ESR exception class */
 	uint64_t error;	 /* x86_64: error code; arm64: ESR */

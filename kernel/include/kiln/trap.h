@@ -1,7 +1,7 @@
 /*
  * The generic half of taking an exception or an interrupt (kernel/trap.c).
- * The arch's trap_dispatch() (kiln/arch.h) decodes its frame and calls one
- * of these.
+ * The arch's trap_dispatch() (kiln/arch.h) tells which of these a frame is
+ * and calls it.
  */
 #ifndef KILN_TRAP_H
 #define KILN_TRAP_H
@@ -9,12 +9,11 @@
 #include <kiln/cpu.h>
 
 /*
- * A synchronous exception in kernel mode, decoded into r. Returns where to
- * resume: its exception-table fixup (r is kept in cpu->last_fixup).
- * Without one, reports it, kills the thread if it ran into its stack guard,
- * and panics.
+ * A synchronous exception in kernel mode at pc. Returns where to resume:
+ * its exception-table fixup (decoded into cpu->last_fixup). Without one,
+ * reports it, kills the thread if it ran into its stack guard, and panics.
  */
-uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, const struct trap_record *r);
+uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc);
 
 /*
  * An interrupt: the platform acknowledges it (hw is what the arch knows of
