@@ -13,7 +13,7 @@ extern char exception_vectors[];
  * Where the vectors go when a kernel stack overflowed: one stack per CPU,
  * indexed by cpu->index, its top in cpu->arch.overflow_sp.
  */
-uint8_t overflow_stacks[CONFIG_NR_CPUS][1 << OVERFLOW_STACK_SHIFT] __aligned(16);
+static uint8_t overflow_stacks[CONFIG_NR_CPUS][1 << OVERFLOW_STACK_SHIFT] __aligned(16);
 
 uint64_t arch_random_seed(void)
 {

@@ -1,7 +1,6 @@
 /* ctxswitch/full-frame, x86_64: a new thread starts like an interrupted one, through iretq. */
 #include <kiln/ctxswitch.h>
 #include <kiln/string.h>
-#include <arch/desc.h>
 #include <arch/fpu.h>
 #include <arch/layout.h>
 #include <generated/hw.h>
