@@ -7,6 +7,9 @@
   offsets-y += offsets.c       structure offsets for assembly
   subdir-y += dir              dir/Kbuild too
   CFLAGS_f.c += -O0            extra flags of one object
+  ccflags-y += -I$(srctree)/arch/$(ARCH)/private
+                               extra flags of every object of this folder ($(srctree): the
+                               source tree, e.g. for an arch's private headers)
 """
 
 import os
@@ -18,6 +21,9 @@ from .tree import ROOT
 
 KBUILD_LINE = re.compile(r"^(obj|subdir|offsets)-(y|\$\(CONFIG_([A-Za-z0-9_]+)\))\s*\+=\s*(.*)$")
 KBUILD_FLAGS = re.compile(r"^CFLAGS_(\S+)\s*\+=\s*(.*)$")
+KBUILD_DIRFLAGS = re.compile(r"^ccflags-y\s*\+=\s*(.*)$")
+# How $(srctree) reaches build.ninja: its shell-quoted source-root variable.
+SRCTREE = "$root_sh"
 
 
 def logical_lines(text):
@@ -45,6 +51,12 @@ def parse(rel_dir, text, cfg, arch, out, subdir, exists=None):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
+        m = KBUILD_DIRFLAGS.match(line)
+        if m:
+            out["dirflags"].setdefault(rel_dir, []).extend(
+                f.replace("$(ARCH)", arch).replace("$(srctree)", SRCTREE)
+                for f in shlex.split(m.group(1)))
+            continue
         m = KBUILD_FLAGS.match(line)
         if m:
             out["cflags"].setdefault(os.path.join(rel_dir, m.group(1)), []).extend(
@@ -67,7 +79,7 @@ def parse(rel_dir, text, cfg, arch, out, subdir, exists=None):
             if kind == "offsets":
                 out["offsets"].append(rel)
                 continue
-            out["obj"].append({"src": rel, "key": rel + (":" + tag if tag else ""),
+            out["obj"].append({"src": rel, "dir": rel_dir, "key": rel + (":" + tag if tag else ""),
                                "obj": "obj/%s%s.o" % (rel.rsplit(".", 1)[0],
                                                       "." + tag if tag else "")})
 
@@ -82,9 +94,11 @@ def read(rel_dir, cfg, arch, out):
 
 
 def collect_sources(dirs, cfg, arch):
-    """{"obj": [{src, obj, key}], "offsets": [src], "cflags": {key: [flag]}, "kbuild": [path]}
-    of the Kbuild files of dirs (and their subdirs)."""
-    out = {"obj": [], "offsets": [], "cflags": {}, "kbuild": []}
+    """{"obj": [{src, obj, key, dir, flags}], "offsets": [src], "kbuild": [path], ...} of the
+    Kbuild files of dirs (and their subdirs); flags: the folder's ccflags-y, then CFLAGS_."""
+    out = {"obj": [], "offsets": [], "cflags": {}, "dirflags": {}, "kbuild": []}
     for d in dirs:
         read(d, cfg, arch, out)
+    for o in out["obj"]:
+        o["flags"] = out["dirflags"].get(o["dir"], []) + out["cflags"].get(o["key"], [])
     return out

@@ -9,7 +9,7 @@ from kilnconf.kbuild import logical_lines, parse
 
 def parsed(text, cfg=None, arch="x86_64", present=None):
     """(out, subdirs in the order met) of one Kbuild text in folder d/."""
-    out = {"obj": [], "offsets": [], "cflags": {}, "kbuild": []}
+    out = {"obj": [], "offsets": [], "cflags": {}, "dirflags": {}, "kbuild": []}
     met = []
 
     def subdir(rel):
@@ -78,3 +78,9 @@ def test_missing_source_is_named():
 def test_missing_source_behind_a_false_condition_is_not_checked():
     out, _ = parsed("obj-$(CONFIG_OFF) += gone.c\n", present=set())
     assert out["obj"] == []
+
+
+def test_folder_flags_name_the_source_tree_and_arch():
+    out, _ = parsed("ccflags-y += -I$(srctree)/arch/$(ARCH) -DX\nobj-y += a.c\n", arch="arm64")
+    assert out["dirflags"] == {"d": ["-I$root_sh/arch/arm64", "-DX"]}
+    assert out["obj"][0]["dir"] == "d"

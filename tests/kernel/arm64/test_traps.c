@@ -12,7 +12,7 @@
 #include <arch/psr.h>
 #include <platform/board.h>
 #include <platform/irqchip.h>
-#include "../../../arch/arm64/esr.h"
+#include "esr.h" /* arch-private: ccflags-y in Kbuild */
 
 void trap_regs_roundtrip(uint64_t out[31]);
 void trap_frame_words(const uintptr_t *frame, uint64_t expect[3], uint64_t seen[3]);
