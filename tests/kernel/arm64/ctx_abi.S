@@ -11,6 +11,26 @@
 	movk	\reg, #(0x1010 + \n)
 .endm
 
+/* vn = {p, ~p}, p the fill pattern of (base + n). */
+.macro vfill n, base, seed=0x5a00
+	fill	x9, (\base + \n), \seed
+	mov	v\n\().d[0], x9
+	mvn	x9, x9
+	mov	v\n\().d[1], x9
+.endm
+
+/* Set bit n of acc unless vn still holds what vfill put there; clobbers x9-x12. */
+.macro vcheck n, base, acc, seed=0x5a00
+	fill	x9, (\base + \n), \seed
+	mov	x10, v\n\().d[0]
+	mov	x11, v\n\().d[1]
+	mvn	x11, x11
+	cmp	x10, x9
+	ccmp	x11, x9, #0, eq
+	cset	x12, ne
+	orr	\acc, \acc, x12, lsl #\n
+.endm
+
 /* FPCR this test installs: round toward minus infinity, flush to zero. */
 #define TEST_FPCR 0x1800000
 
@@ -132,22 +152,12 @@ ctx_fp_fill_and_call:
 	push_callee_saved
 	mov	x19, x0
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	fill	x9, (0x60 + \n)
-	mov	v\n\().d[0], x9
-	mvn	x9, x9
-	mov	v\n\().d[1], x9
+	vfill	\n, 0x60
 	.endr
 	blr	x19
 	mov	x0, xzr
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	fill	x9, (0x60 + \n)
-	mov	x10, v\n\().d[0]
-	mov	x11, v\n\().d[1]
-	mvn	x11, x11
-	cmp	x10, x9
-	ccmp	x11, x9, #0, eq
-	cset	x10, ne
-	orr	x0, x0, x10, lsl #\n
+	vcheck	\n, 0x60, x0
 	.endr
 	pop_callee_saved
 	ret
@@ -188,26 +198,6 @@ ctx_probe_flag:
 	.quad	0
 	.text
 
-/* vn = {pattern, ~pattern} of FP register n. */
-.macro vfill n, seed
-	fill	x9, (0x20 + \n), \seed
-	mov	v\n\().d[0], x9
-	mvn	x9, x9
-	mov	v\n\().d[1], x9
-.endm
-
-/* Set bit n of x1 unless vn still holds what vfill put there; clobbers x9-x12. */
-.macro vcheck n, seed
-	fill	x9, (0x20 + \n), \seed
-	mov	x10, v\n\().d[0]
-	mov	x11, v\n\().d[1]
-	mvn	x11, x11
-	cmp	x10, x9
-	ccmp	x11, x9, #0, eq
-	cset	x12, ne
-	orr	x1, x1, x12, lsl #\n
-.endm
-
 .macro preempt_role name, seed, fpsr, fpcr, sets_flag
 	.globl \name
 \name:
@@ -221,7 +211,7 @@ ctx_probe_flag:
 	mov	x9, #\fpsr
 	msr	fpsr, x9
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	vfill	\n, \seed
+	vfill	\n, 0x20, \seed
 	.endr
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,30
 	fill	x\n, \n, \seed
@@ -257,7 +247,7 @@ ctx_probe_flag:
 	orr	x0, x0, x11, lsl #29
 	mov	x1, xzr
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
-	vcheck	\n, \seed
+	vcheck	\n, 0x20, x1, \seed
 	.endr
 	fill	x9, (0x20 + 31), \seed
 	mov	x11, v31.d[1]

@@ -17,19 +17,19 @@
 	orl	%edx, %eax
 .endm
 
-/* Keep the caller's callee-saved registers, plus 24 bytes of scratch (stack stays aligned). */
-.macro push_callee_saved
+/* Keep the caller's callee-saved registers, plus scratch bytes (24: the stack stays aligned). */
+.macro push_callee_saved scratch=24
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	subq	$24, %rsp
+	subq	$\scratch, %rsp
 .endm
 
-.macro pop_callee_saved
-	addq	$24, %rsp
+.macro pop_callee_saved scratch=24
+	addq	$\scratch, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -196,13 +196,7 @@ ctx_probe_flag:
 .macro preempt_role name, seed, mxcsr, sets_flag
 	.globl \name
 \name:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	subq	$PF_SIZE, %rsp
+	push_callee_saved PF_SIZE
 	movq	%rdi, PF_FPLOST(%rsp)
 	stmxcsr	PF_MXCSR(%rsp)
 	movl	$\mxcsr, PF_TMP(%rsp)
@@ -261,13 +255,7 @@ ctx_probe_flag:
 1:	movq	PF_FPLOST(%rsp), %rcx
 	movq	%rdx, (%rcx)
 	ldmxcsr	PF_MXCSR(%rsp)
-	addq	$PF_SIZE, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
+	pop_callee_saved PF_SIZE
 	ret
 .endm
 
