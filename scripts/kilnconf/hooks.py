@@ -11,6 +11,7 @@ import os
 
 import jinja2
 
+from .attribution import bracket
 from .errors import ConfigError
 from .tree import ROOT, arches, components
 
@@ -61,12 +62,13 @@ def overrides(env, comp, variant, arch, declared):
 
 
 class Hooks:
-    """The hooks of one component as the templates see them: the variant's, else the default."""
+    """The hooks of one component as the templates see them: the variant's, else the default,
+    each expansion bracketed with its component, variant and hook (attribution.unbracket)."""
 
     def __init__(self, comp, variant, table):
         self.component, self.variant = comp, variant
         for name, macro in table.items():
-            setattr(self, name, macro)
+            setattr(self, name, bracket(comp, variant, name, macro))
 
 
 def check_all(arch_env):

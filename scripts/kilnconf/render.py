@@ -8,7 +8,7 @@ import traceback
 
 import jinja2
 
-from . import hooks
+from . import attribution, hooks
 from . import kconf as K
 from .errors import ConfigError, read_text
 from .kbuild import collect_sources
@@ -173,5 +173,8 @@ def _render_tree(kconf, profile, arch, kvm):
             head = generated_header(tpl, profile, arch, "#")
         else:
             head = generated_header(tpl, profile, arch, "/*") + " */"
-        files[out] = env.get_template(tpl).render(generated_by=head, template=tpl, **ctx)
+        text = env.get_template(tpl).render(generated_by=head, template=tpl, **ctx)
+        files[out], ranges = attribution.unbracket(text)
+        if out.startswith("generated/"):
+            files[out + attribution.MAP_SUFFIX] = attribution.map_text(head, out, tpl, ranges)
     return files
