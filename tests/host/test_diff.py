@@ -1,5 +1,6 @@
 """configure.py diff: what two profiles generate differently."""
 
+import json
 import re
 
 import pytest
@@ -37,7 +38,8 @@ def diff(*args):
 
 
 def split_unified(text):
-    """{file: (removed lines, added lines)} of a multi-file unified diff."""
+    """{file: (removed lines, added lines)} of a labelled diff: a file's hunks may come in
+    several component groups, each with its own ---/+++ header."""
     files = {}
     current = None
     for line in text.splitlines():
@@ -45,7 +47,7 @@ def split_unified(text):
             continue
         if line.startswith("+++ "):
             current = line[4:].split("/", 1)[1]
-            files[current] = ([], [])
+            files.setdefault(current, ([], []))
             continue
         if current is None or line.startswith("@@"):
             continue
@@ -201,3 +203,111 @@ def test_profiles_cover_both_backends(arch, builds):
     backends = {kh.selected_variants(builds.configured(p, arch).path).get("ctxswitch")
                 for p in PROFILES}
     assert backends == {"callee-saved", "full-frame"}, backends
+
+
+# ---------------------------------------------------------------------------
+# Attribution: every hunk names the component, variants and hook (or template) that made it.
+
+# Labels each pair must show, per arch (a subset: the hooks whose output differs).
+EXPECTED_LABELS = {
+    ("tiny", "secure", "x86_64"): [
+        "hardening: none → clear-regs (after_save)", "percpu: array → gsbase (load_cpu_ptr)",
+        "ctxswitch: callee-saved → full-frame (save)",
+        "ctxswitch: callee-saved → full-frame (restore)",
+        "ctxswitch: callee-saved → full-frame (switch_on_exit)", "Kconfig"],
+    ("tiny", "secure", "arm64"): [
+        "hardening: none → clear-regs (after_save)", "percpu: array → tpidr (load_cpu_ptr)",
+        "percpu: array → tpidr (load_cpu_ptr_sp)", "ctxswitch: callee-saved → full-frame (save)",
+        "ctxswitch: callee-saved → full-frame (restore)",
+        "ctxswitch: callee-saved → full-frame (switch_on_exit)", "Kconfig"],
+    ("tiny", "smp", "x86_64"): ["percpu: array → gsbase (load_cpu_ptr)", "Kconfig"],
+    ("tiny", "smp", "arm64"): ["percpu: array → tpidr (load_cpu_ptr)",
+                               "percpu: array → tpidr (load_cpu_ptr_sp)", "Kconfig"],
+}
+HUNK = re.compile(r"^@@ -\d+,\d+ \+\d+,\d+ @@(?: (.*))?$")
+COMPONENT_LABEL = re.compile(r"^(\w+): ([\w-]+)(?: → ([\w-]+))? \((\w+)\)$")
+# The comment a variant's hook puts on its lines: /* percpu/gsbase ... */
+VARIANT_COMMENT = re.compile(r"/\* (\w+)/([\w-]+)\b")
+
+
+def labelled_hunks(text):
+    """[(group, label, removed lines, added lines)] of a labelled diff."""
+    out, group = [], None
+    for line in text.splitlines():
+        if line.startswith("== ") and line.endswith(" =="):
+            group = line[3:-3]
+        elif line.startswith("@@"):
+            m = HUNK.match(line)
+            assert m, "malformed hunk header %r" % line
+            out.append((group, m.group(1), [], []))
+        elif out and line[:1] in "-+" and not line.startswith(("--- ", "+++ ")):
+            out[-1][2 if line[0] == "-" else 3].append(line[1:])
+    return out
+
+
+@pytest.mark.parametrize("a, b, arch", sorted(EXPECTED_LABELS), ids="-".join)
+def test_diff_labels_every_hunk(a, b, arch):
+    if arch not in ARCHES:
+        pytest.skip("no %s in this tree" % arch)
+    needs(a, b)
+    proc = diff(a, b, "--arch", arch)
+    assert proc.returncode == 1, kh.describe(proc)
+    hunks = labelled_hunks(proc.stdout)
+    assert hunks, proc.stdout
+    unlabelled = [h for h in hunks if not h[1]]
+    assert not unlabelled, "unlabelled hunks: %s" % unlabelled
+    labels = {h[1] for h in hunks}
+    for want in EXPECTED_LABELS[(a, b, arch)]:
+        assert want in labels, "no hunk labelled %r in:\n%s" % (want, sorted(labels))
+    for group, label, removed, added in hunks:
+        assert group is not None and label.startswith(group), (group, label)
+        m = COMPONENT_LABEL.match(label)
+        if m is None:  # a template's or Kconfig's lines: no hook wrote them
+            assert label == "Kconfig" or (kh.ROOT / label).is_file(), label
+            continue
+        comp, va, vb, hook = m.groups()
+        # A variant's comment on a line is independent evidence of who wrote it.
+        for side, variant in ((removed, va), (added, vb or va)):
+            for line in side:
+                c = VARIANT_COMMENT.search(line)
+                if c and (kh.ROOT / "components" / c.group(1)).is_dir():
+                    assert c.groups() == (comp, variant), (label, line)
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_diff_lists_changed_kconfig_symbols_first(arch):
+    needs("tiny", "secure")
+    proc = diff("tiny", "secure", "--arch", arch)
+    head = proc.stdout.split("\n\n", 1)[0].splitlines()
+    assert head[0] == "Kconfig:", proc.stdout
+    assert "  CONFIG_STACKPROTECTOR: n → y" in head[1:], head
+    assert "  CONFIG_HARDENING_CLEAR_REGS: n → y" in head[1:], head
+    assert not any("CONFIG_KTEST:" in l for l in head), head  # the same in both
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_sidecar_map_names_each_hook_expansion(arch, tmp_path):
+    """generated/<file>.map: the line ranges each hook wrote, in the files a person reads."""
+    proc = kh.configure_build_dir(tmp_path, "tiny", arch)
+    assert proc.returncode == 0, kh.describe(proc)
+    variants = kh.selected_variants(tmp_path)
+    maps = sorted((tmp_path / "generated").glob("*.S.map"))
+    assert maps, sorted(kh.generated_files(tmp_path))
+    seen = set()
+    for path in maps:
+        m = json.loads(path.read_text())
+        text = (tmp_path / m["file"]).read_text()
+        assert not re.search(r"[\x1d-\x1f]", text), "brackets left in %s" % m["file"]
+        assert (kh.ROOT / m["template"]).is_file()
+        lines = text.splitlines()
+        for r in m["hooks"]:
+            first, last = r["lines"]
+            assert r["variant"] == variants[r["component"]], r
+            body = lines[first - 1:last]
+            assert all(l.strip() for l in body[:1]), (m["file"], r)
+            for line in body:
+                c = VARIANT_COMMENT.search(line)
+                if c and c.group(1) in variants:
+                    assert c.groups() == (r["component"], r["variant"]), (m["file"], r, line)
+            seen.add((r["component"], r["hook"]))
+    assert ("percpu", "load_cpu_ptr") in seen and ("ctxswitch", "save") in seen, seen
