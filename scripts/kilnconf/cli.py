@@ -15,10 +15,11 @@ from . import output
 from .attribution import labelled_diff
 from .output import STATE_DIR, check_builddir, write_tree
 from .render import render_tree
-from .toolchain import check_tools, default_arch
+from . import size
+from .toolchain import check_tools, default_arch, toolchain
 from .tree import ROOT, arches, components, profile_fragment, profiles, variant_symbol
 
-COMMANDS = ("list", "diff", "menuconfig", "savedefconfig", "regenerate")
+COMMANDS = ("list", "diff", "menuconfig", "savedefconfig", "regenerate", "size")
 
 
 def generate(kconf, profile, arch, builddir):
@@ -37,10 +38,7 @@ def cmd_configure(args):
     arch = args.arch
     builddir = output_dir(args.output or os.path.join(ROOT, "build", "%s-%s" % (args.profile,
                                                                                 arch)))
-    extra = []
-    if os.environ.get("CROSS_COMPILE") is not None:
-        extra.append(K.Assignment("CROSS_COMPILE", os.environ["CROSS_COMPILE"],
-                                  "CROSS_COMPILE (environment)", "environment"))
+    extra = environment_assignments()
     if args.kvm:
         extra.append(K.Assignment("QEMU_ACCEL_KVM", "y", "--kvm", "--kvm"))
     sets = [K.parse_set(s) for s in args.set or []]
@@ -52,6 +50,24 @@ def cmd_configure(args):
         shown(builddir), args.profile, arch,
         " ".join("%s=%s" % cv for cv in sorted(variants.items()))))
     print("next: ninja -C %s [run|test|bench|size|gdb]" % shown(builddir))
+    return 0
+
+
+def environment_assignments():
+    if os.environ.get("CROSS_COMPILE") is None:
+        return []
+    return [K.Assignment("CROSS_COMPILE", os.environ["CROSS_COMPILE"],
+                         "CROSS_COMPILE (environment)", "environment")]
+
+
+def cmd_size(args):
+    def configure(profile, arch, builddir):
+        kconf = K.resolve(profile, arch, [], environment_assignments())
+        prefix = kconf.syms["CROSS_COMPILE"].str_value
+        check_tools(arch, kconf.syms["PLATFORM_NAME"].str_value, prefix)
+        generate(kconf, profile, arch, output_dir(builddir))
+        return toolchain(arch, prefix)
+    sys.stdout.write(size.run(size.targets(args.profiles, args.arch), args.output, configure))
     return 0
 
 
@@ -164,15 +180,21 @@ def parse_args(argv):
                            help="override applied to the first profile only")
             p.add_argument("--set-b", action="append", metavar="CONFIG_X=V",
                            help="override applied to the second profile only")
+        elif cmd == "size":
+            p.add_argument("--profiles", help="comma-separated (default: every profile)")
+            p.add_argument("--arch", help="an arch or 'all' (default: this host's arch)")
+            p.add_argument("-o", "--output", help="builds go to DIR/<profile>-<arch> "
+                           "(default build/size-<profile>-<arch>); existing ones are reused")
         elif cmd in ("menuconfig", "savedefconfig", "regenerate"):
             p.add_argument("-o", "--output", required=True, help="build directory")
         args = p.parse_args(argv[1:])
         args.command = cmd
-        if cmd == "diff":
+        if cmd in ("diff", "size"):
             args.arch = args.arch or default_arch()
         return args
     p = Parser(prog="configure.py", description="Configure a Kiln build directory from a profile.",
-               epilog="Other commands: list, diff A B, menuconfig -o DIR, savedefconfig -o DIR.")
+               epilog="Other commands: list, diff A B, menuconfig -o DIR, savedefconfig -o DIR, "
+               "size [--profiles P,Q] [--arch A|all] [-o DIR].")
     p.add_argument("--profile", default="tiny", help="profile name (see: configure.py list)")
     p.add_argument("--arch", help="%s (default: this host's)" % " or ".join(arches()))
     p.add_argument("-o", "--output", help="build directory (default build/<profile>-<arch>)")
@@ -194,7 +216,7 @@ def main(argv):
     """Run one command; every failure is one line on stderr and status 2."""
     handlers = {"configure": cmd_configure, "list": cmd_list, "diff": cmd_diff,
                 "menuconfig": cmd_menuconfig, "savedefconfig": cmd_savedefconfig,
-                "regenerate": cmd_regenerate}
+                "regenerate": cmd_regenerate, "size": cmd_size}
     try:
         args = parse_args(argv)
         status = handlers[args.command](args)
