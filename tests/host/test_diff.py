@@ -245,7 +245,8 @@ def labelled_hunks(text):
     return out
 
 
-@pytest.mark.parametrize("a, b, arch", sorted(EXPECTED_LABELS), ids="-".join)
+@pytest.mark.parametrize("a, b, arch", sorted(EXPECTED_LABELS),
+                         ids=["-".join(k) for k in sorted(EXPECTED_LABELS)])
 def test_diff_labels_every_hunk(a, b, arch):
     if arch not in ARCHES:
         pytest.skip("no %s in this tree" % arch)
