@@ -86,12 +86,20 @@ static void check_switched(long since, uint64_t want)
 /*
  * sched_yield under the default policy rarely switches (CFS lets the yielding thread run on
  * while its virtual runtime is the lowest): two SCHED_FIFO threads of one priority take
- * turns at every yield, as Kiln's round robin does. Lift the real-time throttle, which would
- * otherwise idle the CPU 50 ms of every second a batch runs.
+ * turns at every yield, as Kiln's round robin does. The other benchmarks keep the default
+ * policy, as a Linux program would.
  */
-static void round_robin(void)
+static void set_policy(int policy, int priority)
 {
-	struct sched_param sp = {.sched_priority = 1};
+	struct sched_param sp = {.sched_priority = priority};
+
+	if (sched_setscheduler(0, policy, &sp))
+		die("sched_setscheduler");
+}
+
+/* The real-time throttle would idle the CPU 50 ms of every second a SCHED_FIFO batch runs. */
+static void lift_rt_throttle(void)
+{
 	FILE *f;
 
 	if (mkdir("/proc", 0555) || mount("proc", "/proc", "proc", 0, NULL))
@@ -99,8 +107,6 @@ static void round_robin(void)
 	f = fopen("/proc/sys/kernel/sched_rt_runtime_us", "w");
 	if (!f || fputs("-1", f) < 0 || fclose(f))
 		die("sched_rt_runtime_us");
-	if (sched_setscheduler(0, SCHED_FIFO, &sp))
-		die("sched_setscheduler");
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -156,8 +162,12 @@ static void *yield_times(void *arg)
 static uint64_t yield_batch(uint64_t n)
 {
 	pthread_t peer;
-	long before = switches();
-	uint64_t start = now_ns(CLOCK_MONOTONIC), took;
+	long before;
+	uint64_t start, took;
+
+	set_policy(SCHED_FIFO, 1);
+	before = switches();
+	start = now_ns(CLOCK_MONOTONIC);
 
 	/* The new thread inherits the SCHED_FIFO policy and priority. */
 	errno = pthread_create(&peer, NULL, yield_times, (void *)(uintptr_t)(n / 2));
@@ -166,6 +176,7 @@ static uint64_t yield_batch(uint64_t n)
 	yield_times((void *)(uintptr_t)(n / 2));
 	pthread_join(peer, NULL);
 	took = now_ns(CLOCK_MONOTONIC) - start;
+	set_policy(SCHED_OTHER, 0);
 	check_switched(before, n);
 	return took;
 }
@@ -219,7 +230,7 @@ int main(void)
 		unit = "insn";
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pin_cpu0();
-	round_robin();
+	lift_rt_throttle();
 	printf("kbench: unit=%s (Linux peer; CLOCK_MONOTONIC per operation)\n", unit);
 	report("boot_to_init", 1, 1, &boot);
 	bench("syscall_getppid", 5000, getppid_batch);
