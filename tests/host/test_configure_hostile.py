@@ -52,11 +52,17 @@ def assert_clean_failure(proc, *expect):
 # ---------------------------------------------------------------------------
 # Interrupted, concurrent and failing writes
 
+def default_sigint():
+    """In the child: Ctrl-C as in a terminal. A suite run in the background (`cmd &`) inherits
+    SIGINT ignored, and Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_configure(builddir, profile):
     cmd = [sys.executable, kh.CONFIGURE, "--profile", profile, "--arch", DEFAULT_ARCH,
            "-o", str(builddir)]
     return subprocess.Popen(cmd, cwd=ROOT, env=kh.clean_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
 
 
 def test_ctrl_c_leaves_old_or_new_directory(tmp_path):
