@@ -59,12 +59,13 @@ class Function:
 def objdump_text(objdump, path):
     try:
         proc = subprocess.run([objdump, "-d", "-r", "-t", "--no-show-raw-insn", path],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, LC_ALL="C"))
     except OSError as e:
         raise ConfigError("cannot run %s: %s" % (objdump, e))
     if proc.returncode != 0:
         raise ConfigError("%s %s failed: %s" % (objdump, shown(path),
-                                                proc.stderr.strip().splitlines()[-1:]))
+                                                " ".join(proc.stderr.split()) or "no message"))
     return proc.stdout
 
 
@@ -161,14 +162,20 @@ def disassemble(objdump, builddir):
             for obj in object_files(builddir)}
 
 
-def keyed(objects):
-    """{key: Function}: a function's key is its name, or object:name when the name is not
-    unique in the build (static functions), so functions that moved objects still match."""
-    count = {}
-    for funcs in objects.values():
-        for f in funcs:
-            count[f.name] = count.get(f.name, 0) + 1
-    return {(f.name if count[f.name] == 1 else "%s:%s" % (f.obj, f.name)): f
+def duplicated_names(*builds):
+    """Function names that more than one object of a build defines (static functions)."""
+    dup = set()
+    for objects in builds:
+        seen = set()
+        for f in (f for funcs in objects.values() for f in funcs):
+            (dup if f.name in seen else seen).add(f.name)
+    return dup
+
+
+def keyed(objects, duplicated):
+    """{key: Function}: a function's key is its name, or object:name when the name is
+    duplicated, so a function that moved to another object (a variant's) still matches."""
+    return {(f.name if f.name not in duplicated else "%s:%s" % (f.obj, f.name)): f
             for funcs in objects.values() for f in funcs}
 
 
@@ -277,7 +284,7 @@ def udiff(a, b, name_a, name_b):
 
 
 def function_rows(fa, fb, markers, codegen):
-    """[(impact, name, row text)] of the functions that differ."""
+    """[(|delta|, key, row text, cause)] of the functions that differ, by impact."""
     rows = []
     for key in sorted(set(fa) | set(fb)):
         a, b = fa.get(key), fb.get(key)
@@ -296,63 +303,83 @@ def function_rows(fa, fb, markers, codegen):
     return rows
 
 
-def report(side_a, side_b, arch, functions):
-    """(text, differ) comparing two built sides {name, dir, objects}."""
-    (pa, da, oa), (pb, db, ob) = ((s["name"], s["dir"], s["objects"]) for s in (side_a, side_b))
-    fa, fb = keyed(oa), keyed(ob)
-    opt_a, opt_b = optimisation(da), optimisation(db)
-    codegen = ("code generation (%s vs %s or other)" % (opt_a, opt_b) if opt_a != opt_b
-               else "code generation (other)")
-    rows = function_rows(fa, fb, percpu_markers(arch), codegen)
-    common = sorted(set(oa) & set(ob))
-    objs_differ = [o for o in common
-                   if [f.lines for f in oa[o]] != [f.lines for f in ob[o]]
-                   or [f.name for f in oa[o]] != [f.name for f in ob[o]]]
-    changed = [r for r in rows if r[1] in fa and r[1] in fb]
-    out = ["Machine code: %s vs %s (%s), %s vs %s\n" % (pa, pb, arch, opt_a, opt_b),
-           "  objects:   %d common, %d of them differ; %d only in %s, %d only in %s\n"
-           % (len(common), len(objs_differ), len(set(oa) - set(ob)), pa,
-              len(set(ob) - set(oa)), pb),
-           "  functions: %d changed, %d added, %d removed, %d identical\n"
-           % (len(changed), sum(1 for r in rows if r[1] not in fa),
-              sum(1 for r in rows if r[1] not in fb), len(set(fa) & set(fb)) - len(changed))]
+def summary(sa, sb, fa, fb, rows, opts):
+    (pa, oa), (pb, ob) = (sa["name"], sa["objects"]), (sb["name"], sb["objects"])
+    common = set(oa) & set(ob)
+    differ = [o for o in common if [(f.name, f.lines) for f in oa[o]]
+              != [(f.name, f.lines) for f in ob[o]]]
+    changed = sum(1 for r in rows if r[1] in fa and r[1] in fb)
+    return ["Machine code: %s vs %s (%s), %s vs %s\n" % (pa, pb, sa["arch"], opts[0], opts[1]),
+            "  objects:   %d common, %d of them differ; %d only in %s, %d only in %s\n"
+            % (len(common), len(differ), len(set(oa) - common), pa, len(set(ob) - common), pb),
+            "  functions: %d changed, %d added, %d removed, %d identical\n"
+            % (changed, sum(1 for r in rows if r[1] not in fa),
+               sum(1 for r in rows if r[1] not in fb), len(set(fa) & set(fb)) - changed)]
 
-    sa, sb = section_sizes(os.path.join(da, "kernel.elf")), section_sizes(os.path.join(db,
-                                                                                       "kernel.elf"))
-    out.append("\nkernel.elf sections (bytes):%s %10s %10s %8s\n" % (" " * 4, pa, pb, "delta"))
-    for cls in SIZE_CLASSES:
-        out.append("  %-32s %10d %10d %+8d\n" % (cls, sa[cls], sb[cls], sb[cls] - sa[cls]))
 
-    by_class = {}
-    for _, key, _, what in changed:
-        for reason in what.split("; "):
-            by_class.setdefault(reason.split(" (")[0], []).append(key)
-    if by_class:
-        out.append("\nChanged functions by cause:\n")
-        for reason in sorted(by_class, key=lambda r: (-len(by_class[r]), r)):
-            out.append("  %s (%d): %s\n" % (reason, len(by_class[reason]),
-                                            " ".join(by_class[reason])))
-    if rows:
-        out.append("\nFunctions that differ, by impact (instructions %s -> %s):\n" % (pa, pb))
-        out += [r[2] + "\n" for r in rows]
+def size_table(pa, pb, sizes_a, sizes_b):
+    out = ["\n%-34s %10s %10s %8s\n" % ("kernel.elf sections (bytes):", pa, pb, "delta")]
+    out += ["  %-32s %10d %10d %+8d\n" % (cls, sizes_a[cls], sizes_b[cls],
+                                          sizes_b[cls] - sizes_a[cls]) for cls in SIZE_CLASSES]
+    return out
 
+
+def causes(rows, fa, fb):
+    """The changed functions grouped by cause, the largest group first."""
+    by_cause = {}
+    for _, key, _, what in rows:
+        if key in fa and key in fb:
+            for reason in what.split("; "):
+                by_cause.setdefault(reason.split(" (")[0], []).append(key)
+    if not by_cause:
+        return []
+    return ["\nChanged functions by cause:\n"] + [
+        "  %s (%d): %s\n" % (c, len(by_cause[c]), " ".join(by_cause[c]))
+        for c in sorted(by_cause, key=lambda c: (-len(by_cause[c]), c))]
+
+
+def generated_diffs(sa, sb):
+    """The whole disassembly diff of each generated (entry, switch) object."""
+    out = []
+    (pa, oa), (pb, ob) = (sa["name"], sa["objects"]), (sb["name"], sb["objects"])
     for obj in sorted(o for o in set(oa) | set(ob) if o.startswith(GENERATED)):
         a = [ln for f in oa.get(obj, []) for ln in ["<%s>:" % f.name] + f.lines]
         b = [ln for f in ob.get(obj, []) for ln in ["<%s>:" % f.name] + f.lines]
         if a != b:
             out.append("\nDisassembly diff of %s:\n" % obj)
             out += udiff(a, b, "%s/%s" % (pa, obj), "%s/%s" % (pb, obj))
-    for name in functions:
+    return out
+
+
+def function_diffs(pa, pb, fa, fb, names):
+    out = []
+    for name in names:
         a, b = find_function(fa, name), find_function(fb, name)
         if a is None and b is None:
             raise ConfigError("--function %s: no such function in either build" % name)
         out.append("\nDisassembly diff of %s:\n" % name)
-        diff = udiff(a.lines if a else [], b.lines if b else [],
+        out += udiff(a.lines if a else [], b.lines if b else [],
                      "%s/%s" % (pa, a.obj if a else "(none)"),
-                     "%s/%s" % (pb, b.obj if b else "(none)"))
-        out += diff or ["  (identical)\n"]
-    differ = bool(rows) or sa != sb
-    return "".join(out), differ
+                     "%s/%s" % (pb, b.obj if b else "(none)")) or ["  (identical)\n"]
+    return out
+
+
+def report(sa, sb, functions):
+    """(text, differ) comparing two built sides {name, arch, dir, objects}."""
+    pa, pb = sa["name"], sb["name"]
+    dup = duplicated_names(sa["objects"], sb["objects"])
+    fa, fb = keyed(sa["objects"], dup), keyed(sb["objects"], dup)
+    opts = optimisation(sa["dir"]), optimisation(sb["dir"])
+    codegen = ("code generation (%s vs %s or other)" % opts if opts[0] != opts[1]
+               else "code generation (other)")
+    rows = function_rows(fa, fb, percpu_markers(sa["arch"]), codegen)
+    sizes = [section_sizes(os.path.join(s["dir"], "kernel.elf")) for s in (sa, sb)]
+    out = summary(sa, sb, fa, fb, rows, opts) + size_table(pa, pb, *sizes) + causes(rows, fa, fb)
+    if rows:
+        out.append("\nFunctions that differ, by impact (instructions %s -> %s):\n" % (pa, pb))
+        out += [r[2] + "\n" for r in rows]
+    out += generated_diffs(sa, sb) + function_diffs(pa, pb, fa, fb, functions)
+    return "".join(out), bool(rows) or sizes[0] != sizes[1]
 
 
 def find_function(funcs, name):
@@ -379,9 +406,10 @@ def compare(args, sides, configure):
             d = os.path.abspath(d)
             prepare(d, profile, args.arch, sets, configure)
             objdump = objdump_for(d, args.arch)
-            built.append({"name": profile, "dir": d, "objects": disassemble(objdump, d)})
+            built.append({"name": profile, "arch": args.arch, "dir": d,
+                          "objects": disassemble(objdump, d)})
         if built[0]["name"] == built[1]["name"]:
             built[0]["name"], built[1]["name"] = "a:" + built[0]["name"], "b:" + built[1]["name"]
-        text, differ = report(built[0], built[1], args.arch, args.function or [])
+        text, differ = report(built[0], built[1], args.function or [])
     sys.stdout.write(text)
     return 1 if differ else 0
