@@ -7,6 +7,7 @@
   toolchain the compilers and emulators an arch needs, and their Debian packages
   render    Jinja2 rendering of every generated file
   output    the build directory: lock, staging, all-or-nothing commit
+  objdiff   diff --objects: two builds' machine code compared function by function
   cli       the command line
 
 configure.py at the top of the tree is the entry point; it only makes sure kconfiglib and

@@ -11,7 +11,7 @@ import kconfiglib
 
 from . import kconf as K
 from .errors import ConfigError, check_text, printable, read_text, shown
-from . import output
+from . import objdiff, output
 from .attribution import labelled_diff
 from .output import STATE_DIR, check_builddir, write_tree
 from .render import render_tree
@@ -142,11 +142,30 @@ def profile_description(name):
     return first.lstrip("# ").split(":", 1)[-1].strip() if first.startswith("#") else ""
 
 
-def cmd_diff(args):
-    trees, variants = [], []
+def diff_sides(args):
+    """[(profile, its overrides)] of the two profiles diff compares."""
+    sides = []
     for profile, option in ((args.profile_a, "--set-a"), (args.profile_b, "--set-b")):
         own = getattr(args, option[2:].replace("-", "_")) or []
-        sets = [K.parse_set(s) for s in args.set or []] + [K.parse_set(s, option) for s in own]
+        sides.append((profile, [K.parse_set(s) for s in args.set or []]
+                      + [K.parse_set(s, option) for s in own]))
+    return sides
+
+
+def configure_into(profile, arch, sets, builddir):
+    """Configure builddir as `configure.py --profile P --arch A --set ...` would."""
+    kconf = K.resolve(profile, arch, sets)
+    check_tools(arch, kconf.syms["PLATFORM_NAME"].str_value, kconf.syms["CROSS_COMPILE"].str_value)
+    generate(kconf, profile, arch, output_dir(builddir))
+
+
+def cmd_diff(args):
+    if args.objects:
+        return objdiff.compare(args, diff_sides(args), configure_into)
+    if args.builds or args.function:
+        raise ConfigError("--builds and --function need --objects")
+    trees, variants = [], []
+    for profile, sets in diff_sides(args):
         kconf = K.resolve(profile, args.arch, sets)
         trees.append(render_tree(kconf, profile, args.arch, False))
         variants.append(K.selected_variants(kconf))
@@ -180,6 +199,13 @@ def parse_args(argv):
                            help="override applied to the first profile only")
             p.add_argument("--set-b", action="append", metavar="CONFIG_X=V",
                            help="override applied to the second profile only")
+            p.add_argument("--objects", action="store_true",
+                           help="build both and compare their machine code, function by function")
+            p.add_argument("--builds", nargs=2, metavar=("DIR_A", "DIR_B"),
+                           help="with --objects: build in these directories (reused when "
+                                "already configured for the profile) instead of temporary ones")
+            p.add_argument("--function", action="append", metavar="NAME",
+                           help="with --objects: show this function's disassembly diff")
         elif cmd == "size":
             p.add_argument("--profiles", help="comma-separated (default: every profile)")
             p.add_argument("--arch", help="an arch or 'all' (default: this host's arch)")

@@ -55,23 +55,32 @@ def _install_hint(pkg):
     return "install the Debian package %s (apt-get install %s)" % (pkg, pkg)
 
 
-def check_tools(arch, platform, prefix):
-    """Refuse a missing compiler or ninja; warn about a missing QEMU (only run targets need it)."""
-    tools = toolchain(arch, prefix)
+def require_tool(arch, prefix, tool):
+    """The program of one toolchain tool (gcc, objdump...); missing: a ConfigError naming
+    the Debian package that provides it."""
+    name = toolchain(arch, prefix)[tool]
+    if shutil.which(name) is not None:
+        return name
     facts = flavour(arch)
-    for tool in sorted(tools):
-        name = tools[tool]
-        if shutil.which(name) is not None:
-            continue
-        pkg = facts["packages"][tool]
-        if prefix:
-            raise ConfigError("missing tool %s (CONFIG_CROSS_COMPILE=%s): no such program on "
-                              "PATH; the default prefix for %s is %r, from the Debian package %s"
-                              % (name, prefix, arch, facts["prefix"], pkg))
-        raise ConfigError("missing tool %s: %s" % (name, _install_hint(pkg)))
+    pkg = facts["packages"][tool]
+    if prefix:
+        raise ConfigError("missing tool %s (CONFIG_CROSS_COMPILE=%s): no such program on "
+                          "PATH; the default prefix for %s is %r, from the Debian package %s"
+                          % (name, prefix, arch, facts["prefix"], pkg))
+    raise ConfigError("missing tool %s: %s" % (name, _install_hint(pkg)))
+
+
+def require_host_tools():
     for name, pkg in HOST_TOOLS.items():
         if shutil.which(name) is None:
             raise ConfigError("missing tool %s: %s" % (name, _install_hint(pkg)))
+
+
+def check_tools(arch, platform, prefix):
+    """Refuse a missing compiler or ninja; warn about a missing QEMU (only run targets need it)."""
+    for tool in sorted(toolchain(arch, prefix)):
+        require_tool(arch, prefix, tool)
+    require_host_tools()
     qemu = platform_facts(platform)["qemu"]
     if shutil.which(qemu["binary"]) is None:
         print("configure.py: warning: %s not found: the run/test/bench targets need the Debian "

@@ -420,6 +420,8 @@ def copy_tree(dest):
 
 ARCH_TOOL_PREFIX = {a: flavour(a)["prefix"] for a in ARCHES}
 ARCH_GCC_PACKAGE = {a: flavour(a)["packages"]["gcc"] for a in ARCHES}
+# Every tool configure requires of an arch's toolchain (gcc, ld, objcopy, objdump...).
+ARCH_TOOLS = {a: sorted(flavour(a)["packages"]) for a in ARCHES}
 ARCH_QEMU = {a: (qemu_facts(a)["binary"], qemu_facts(a)["package"]) for a in ARCHES}
 
 

@@ -130,7 +130,7 @@ def test_bogus_cross_prefix_is_named(arch, configured_dir, tmp_path):
 def tool_bin_dir(path, arch, with_ninja, with_gcc=True):
     """A directory of symlinks to the arch's build tools (and optionally ninja), no QEMU."""
     path.mkdir()
-    names = [kh.ARCH_TOOL_PREFIX[arch] + t for t in ("gcc", "ld", "objcopy", "size", "nm")
+    names = [kh.ARCH_TOOL_PREFIX[arch] + t for t in kh.ARCH_TOOLS[arch]
              if with_gcc or t != "gcc"]
     if with_ninja:
         names.append("ninja")
@@ -160,7 +160,7 @@ def test_compiler_without_headers_names_debian_package(arch, configured_dir, tmp
         pytest.skip("no known compiler package for arch %s" % arch)
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    for tool in ("ld", "objcopy", "size", "nm"):
+    for tool in (t for t in kh.ARCH_TOOLS[arch] if t != "gcc"):
         found = shutil.which(kh.ARCH_TOOL_PREFIX[arch] + tool)
         if found is None:
             pytest.skip("%s%s is not installed" % (kh.ARCH_TOOL_PREFIX[arch], tool))
