@@ -71,7 +71,7 @@ static uint64_t timer_window(uint64_t min_cycles, uint64_t *cycles, uint64_t *er
 
 /*
  * Periodic timer: measure the LAPIC timer's rate against the (PIT-calibrated)
- * cycle counter over a window that starts at 100 us and doubles until the
+ * cycle counter over a window that starts at 100 us and grows until the
  * error bound is at most 100 ppm (or the window reaches 10 ms), then reload
  * it every 1/hz s.
  */
@@ -87,7 +87,9 @@ void lapic_timer_start(unsigned int vector, unsigned int hz)
 		counts = timer_window(window, &cycles, &err);
 		if (err * 10000 <= cycles || window >= cycles_per_sec / 100)
 			break;
-		window *= 2;
+		/* The error is the fixed cost of the reads: this window meets the bound. */
+		window = MIN(cycles_per_sec / 100,
+			     MAX(2 * window, window * err * 10000 / cycles * 5 / 4));
 	}
 	lapic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_PERIODIC | vector);
 	lapic_write(LAPIC_REG_TIMER_INIT, (uint32_t)(counts * cycles_per_sec / cycles / hz));

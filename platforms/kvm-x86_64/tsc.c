@@ -1,8 +1,10 @@
 /*
  * Cycle-counter frequency, measured against PIT channel 2 (as Linux does).
- * The window starts short and doubles until the measured error bound is at
- * most 1/CALIBRATE_PRECISION: under QEMU the reads are cheap and 100 us
- * suffice, where a fixed 10 ms window cost 10 M instructions of boot.
+ * The window starts short and grows until the measured error bound is at
+ * most 1/CALIBRATE_PRECISION: under QEMU with -icount the reads are cheap
+ * and 100 us suffice, where a fixed 10 ms window cost 10 M instructions of
+ * boot. (QEMU's PIT counts from the write that loads it; a real PIT would
+ * add up to one tick of uncertainty at the start.)
  */
 #include <kiln/arch.h>
 #include <kiln/platform.h>
@@ -15,15 +17,15 @@
 #define PORT_B_GATE2	    0x01
 #define PORT_B_SPEAKER	    0x02
 #define PORT_B_OUT2	    0x20
-#define CALIBRATE_MIN_TICKS (PIT_HZ / 10000) /* 100 us */
-#define CALIBRATE_MAX_TICKS (PIT_HZ / 100)   /* 10 ms: the old fixed window */
-#define CALIBRATE_PRECISION 10000	      /* 100 ppm */
+#define CALIBRATE_MIN_TICKS (PIT_HZ / 10000ull) /* 100 us */
+#define CALIBRATE_MAX_TICKS (PIT_HZ / 100ull)	/* 10 ms: the old fixed window */
+#define CALIBRATE_PRECISION 10000		/* 100 ppm */
 
 /*
  * Cycles while the PIT counts ticks down; *err is the uncertainty: half the
  * cycles between the stamps around the count's start and around its end.
  */
-static uint64_t pit_window(unsigned int ticks, uint64_t *err)
+static uint64_t pit_window(uint64_t ticks, uint64_t *err)
 {
 	uint64_t start0, start1, before, prev, end;
 
@@ -45,7 +47,7 @@ static uint64_t pit_window(unsigned int ticks, uint64_t *err)
 uint64_t platform_cycles_per_sec(void)
 {
 	static uint64_t hz;
-	unsigned int ticks = CALIBRATE_MIN_TICKS;
+	uint64_t ticks = CALIBRATE_MIN_TICKS;
 	uint64_t cycles, err;
 
 	if (hz)
@@ -55,7 +57,9 @@ uint64_t platform_cycles_per_sec(void)
 		cycles = pit_window(ticks, &err);
 		if (err * CALIBRATE_PRECISION <= cycles || ticks >= CALIBRATE_MAX_TICKS)
 			break;
-		ticks *= 2;
+		/* The error is the fixed cost of the reads: this window meets the bound. */
+		ticks = MIN(CALIBRATE_MAX_TICKS,
+			    MAX(2 * ticks, ticks * err * CALIBRATE_PRECISION / cycles * 5 / 4));
 	}
 	hz = cycles * PIT_HZ / ticks;
 	return hz;

@@ -1,4 +1,5 @@
-"""The command line of configure.py. Exit status: 0 done, 2 error; diff: 0 same, 1 differ."""
+"""The command line of configure.py. Exit status: 0 done, 2 error; diff: 0 same, 1 differ;
+bench: 1 when a profile failed to configure, build or boot (the others still ran)."""
 
 import argparse
 import difflib
@@ -12,13 +13,13 @@ import kconfiglib
 
 from . import kconf as K
 from .errors import ConfigError, check_text, printable, read_text, shown
-from . import output
+from . import bench, output
 from .output import STATE_DIR, check_builddir, write_tree
 from .render import render_tree
 from .toolchain import check_tools, default_arch
 from .tree import ROOT, arches, components, profile_fragment, profiles, variant_symbol
 
-COMMANDS = ("list", "diff", "menuconfig", "savedefconfig", "regenerate")
+COMMANDS = ("list", "diff", "menuconfig", "savedefconfig", "regenerate", "bench")
 
 
 def generate(kconf, profile, arch, builddir):
@@ -184,6 +185,8 @@ def parse_args(argv):
                            help="override applied to the first profile only")
             p.add_argument("--set-b", action="append", metavar="CONFIG_X=V",
                            help="override applied to the second profile only")
+        elif cmd == "bench":
+            bench.add_arguments(p)
         elif cmd in ("menuconfig", "savedefconfig", "regenerate"):
             p.add_argument("-o", "--output", required=True, help="build directory")
         args = p.parse_args(argv[1:])
@@ -192,7 +195,8 @@ def parse_args(argv):
             args.arch = args.arch or default_arch()
         return args
     p = Parser(prog="configure.py", description="Configure a Kiln build directory from a profile.",
-               epilog="Other commands: list, diff A B, menuconfig -o DIR, savedefconfig -o DIR.")
+               epilog="Other commands: list, diff A B, menuconfig -o DIR, savedefconfig -o DIR, "
+                      "bench [--profiles P,Q] [--arch A|all] [-o DIR].")
     p.add_argument("--profile", default="tiny", help="profile name (see: configure.py list)")
     p.add_argument("--arch", help="%s (default: this host's)" % " or ".join(arches()))
     p.add_argument("-o", "--output", help="build directory (default build/<profile>-<arch>)")
@@ -214,7 +218,7 @@ def main(argv):
     """Run one command; every failure is one line on stderr and status 2."""
     handlers = {"configure": cmd_configure, "list": cmd_list, "diff": cmd_diff,
                 "menuconfig": cmd_menuconfig, "savedefconfig": cmd_savedefconfig,
-                "regenerate": cmd_regenerate}
+                "regenerate": cmd_regenerate, "bench": bench.run}
     try:
         args = parse_args(argv)
         status = handlers[args.command](args)

@@ -389,7 +389,7 @@ def assert_ktap_all_ok(ktap, output):
 # kbench
 
 KBENCH_LINE = re.compile(r"^\s*kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([\d.]+) "
-                         r"median=([\d.]+) unit=(insn|ns)\s*$")
+                         r"median=([\d.]+) unit=(insn|ns|bytes)\s*$")
 
 
 def parse_kbench(text):
