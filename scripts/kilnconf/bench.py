@@ -136,14 +136,14 @@ def rows_for(columns):
 def fmt_number(v):
     if v >= 1e6:
         return "%.2f M" % (v / 1e6)
-    if v >= 1e4:
+    if v >= 1e3:
         return "{:,.0f}".format(v)
     return ("%.2f" % v).rstrip("0").rstrip(".")
 
 
 def fmt_value(v, unit):
     if unit == "bytes":
-        return "%s KiB" % ("%.1f" % (v / 1024)).rstrip("0").rstrip(".")
+        return "%d B" % v if v < 1024 else "%s KiB" % ("%.1f" % (v / 1024)).rstrip("0").rstrip(".")
     return "%s %s" % (fmt_number(v), unit)
 
 
@@ -185,9 +185,9 @@ def footer(data):
     cpus = ["%s: -cpu %s" % (c["column"], "/".join(c["cpus"])) for c in cols if c.get("cpus")]
     out.append("CPU models: %s." % ("; ".join(cpus) or "unknown"))
     batches = sorted({b for c in cols for f in c["figures"].values() for _, _, b in f.values()})
-    out.append("Statistics: every column the same way: kbench batches (%s per figure; 1 = a "
-               "one-off figure), one warm-up batch, min and median of the per-operation "
-               "figure over the batches." % "/".join(str(b) for b in batches))
+    out.append("Statistics, the same for every column: per benchmark one warm-up batch, then "
+               "%s batches, min and median of the per-operation figure over them (batches=1: a "
+               "one-off figure such as boot to ready)." % " or ".join(str(b) for b in batches))
     bad = ["%s: %s" % (c["column"], c["status"]) for c in cols if c["status"] != "ok"]
     out += ["Not complete: " + b for b in bad]
     out += ["Note: " + n for n in data.get("notes", [])]
@@ -212,6 +212,7 @@ def write_chart(data, path):
     try:
         import matplotlib
         matplotlib.use("Agg")
+        matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: small, searchable
         import matplotlib.pyplot as plt
     except ImportError:
         return False
@@ -235,14 +236,18 @@ def write_chart(data, path):
     arch_list = dedup(c.get("arch", "") for c in kiln)
     for ax, (label, bars, refs) in zip(axes.flat, panels):
         unit = next(primary(f)[0] for _, f in bars + refs if f)
-        scale, shown = (1024, "KiB") if unit == "bytes" else (1, unit)
+        top = max(primary(f)[2] for _, f in bars + refs if f and primary(f)[0] == unit)
+        scale, shown = ((1024, "KiB") if unit == "bytes" else (1e6, "M " + unit) if top >= 1e5
+                        else (1, unit))
         xs = range(len(bars))
         for x, (c, f) in zip(xs, bars):
             if not f or primary(f)[0] != unit:
                 ax.text(x, 0, ABSENT, ha="center", va="bottom", color="grey")
                 continue
             _, lo, med = primary(f)
-            ax.bar(x, med / scale, color=colors[arch_list.index(c.get("arch", "")) % len(colors)])
+            drawn = ax.bar(x, med / scale,
+                           color=colors[arch_list.index(c.get("arch", "")) % len(colors)])
+            ax.bar_label(drawn, labels=[fmt_number(med / scale)], fontsize=7)
             ax.plot([x - 0.3, x + 0.3], [lo / scale] * 2, color="black", linewidth=1)
         for i, (c, f) in enumerate(refs):
             if f and primary(f)[0] == unit:
