@@ -69,12 +69,17 @@ void kbench_report_bytes(const char *name, uint64_t bytes)
 	print_line(name, 1, 1, bytes * 100, bytes * 100, "bytes");
 }
 
+bool kbench_filter_valid(const char *filter)
+{
+	return FILTER_ALL_MATCH("kiln.bench", "benchmark", filter, __kbench_cases_start,
+				__kbench_cases_end);
+}
+
 bool kbench_run_all(const char *filter, bool unit_insn)
 {
 	uint64_t hz;
 
-	if (!FILTER_ALL_MATCH("kiln.bench", "benchmark", filter, __kbench_cases_start,
-			      __kbench_cases_end))
+	if (!kbench_filter_valid(filter))
 		return false;
 	hz = unit_insn ? 0 : platform_cycles_per_sec();
 

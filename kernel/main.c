@@ -3,7 +3,6 @@
 #include <kiln/arch.h>
 #include <kiln/boot.h>
 #include <kiln/cmdline.h>
-#include <kiln/filter.h>
 #include <kiln/kbench.h>
 #include <kiln/kcrash.h>
 #include <kiln/ktest.h>
@@ -88,24 +87,21 @@ static void do_nothing(void *arg)
 }
 
 /*
- * Bench mode's one-off figures (batches=1), selected by the benchmark filter
- * too: boot to ready (first instruction to the workload able to start), and
- * the memory one more thread and the page tables take, counted from the page
+ * Bench mode's one-off figures (batches=1), whatever kiln.bench= selects:
+ * boot to ready (first instruction to the workload able to start), and the
+ * memory one more thread and the page tables take, counted from the page
  * allocator.
  */
-static void report_figures(const char *filter, uint64_t ready_cycles, bool unit_insn)
+static void report_figures(uint64_t ready_cycles, bool unit_insn)
 {
 	size_t free = page_alloc_free_count(), tables = pgtable_pages();
 	struct thread *t = thread_create("probe", do_nothing, NULL, thread_current()->priority);
 	size_t thread_pages = free - page_alloc_free_count() - (pgtable_pages() - tables);
 
 	thread_join(t);
-	if (filter_matches(filter, "boot_to_ready"))
-		kbench_report_cycles("boot_to_ready", ready_cycles, unit_insn);
-	if (filter_matches(filter, "thread_kernel_memory"))
-		kbench_report_bytes("thread_kernel_memory", (uint64_t)thread_pages * PAGE_SIZE);
-	if (filter_matches(filter, "page_table_memory"))
-		kbench_report_bytes("page_table_memory", (uint64_t)pgtable_pages() * PAGE_SIZE);
+	kbench_report_cycles("boot_to_ready", ready_cycles, unit_insn);
+	kbench_report_bytes("thread_kernel_memory", (uint64_t)thread_pages * PAGE_SIZE);
+	kbench_report_bytes("page_table_memory", (uint64_t)pgtable_pages() * PAGE_SIZE);
 }
 
 __noreturn void kernel_main(struct boot_info *bi)
@@ -129,7 +125,9 @@ __noreturn void kernel_main(struct boot_info *bi)
 	if (!strcmp(mode, "bench")) {
 		get_arg(bi->cmdline, "kiln.bench", arg, sizeof(arg));
 		get_arg(bi->cmdline, "kiln.bench_unit", mode, sizeof(mode));
-		report_figures(arg, ready, !strcmp(mode, "insn"));
+		if (!kbench_filter_valid(arg))
+			platform_exit(false);
+		report_figures(ready, !strcmp(mode, "insn"));
 		platform_exit(kbench_run_all(arg, !strcmp(mode, "insn")));
 	}
 	if (!strcmp(mode, "crash")) {

@@ -392,6 +392,10 @@ KBENCH_LINE = re.compile(r"^\s*kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([
                          r"median=([\d.]+) unit=(insn|ns|bytes)\s*$")
 
 
+# Bench mode's one-off figures (kernel/main.c): printed on every bench boot, batches=1.
+BENCH_FIGURES = ("boot_to_ready", "thread_kernel_memory", "page_table_memory")
+
+
 def parse_kbench(text):
     """[(name, batches, ops, min, median, unit)] of every kbench result line."""
     out = []

@@ -109,7 +109,7 @@ def test_json_round_trip_and_peer_rows():
     assert back == data
     text = bench.render_table(back)
     assert row(text, "null syscall") == [bench.ABSENT, "340 / 341 insn"]
-    assert row(text, "process switch (pipe)") == [bench.ABSENT, "5000 / 5100 insn"]
+    assert row(text, "process switch (pipe)") == [bench.ABSENT, "5,000 / 5,100 insn"]
     assert row(text, "brand_new") == [bench.ABSENT, "1 insn"]
     assert "QEMU: qemu-x 7.2." in text and "Note: n" in text
 

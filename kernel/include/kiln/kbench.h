@@ -40,6 +40,8 @@ struct kbench_case {
  * pattern of filter selects no benchmark.
  */
 bool kbench_run_all(const char *filter, bool unit_insn);
+/* Whether every pattern of filter selects a benchmark (reports those that do not). */
+bool kbench_filter_valid(const char *filter);
 
 /* A single measurement (boot to ready...) in the same line format: batches=1 ops=1. */
 void kbench_report_cycles(const char *name, uint64_t cycles, bool unit_insn);
