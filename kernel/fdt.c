@@ -430,13 +430,9 @@ const char *fdt_getprop_str(const struct fdt *fdt, int node, const char *name)
 	return s && len > 0 && s[len - 1] == '\0' ? s : NULL;
 }
 
-bool fdt_node_is_compatible(const struct fdt *fdt, int node, const char *compat)
+/* Whether a "compatible" value (NUL-terminated strings) lists compat. */
+static bool list_has(const char *s, int len, const char *compat)
 {
-	int len;
-	const char *s = fdt_getprop(fdt, node, "compatible", &len);
-
-	if (!s)
-		return false;
 	while (len > 0) {
 		size_t n = strnlen(s, len);
 
@@ -451,10 +447,23 @@ bool fdt_node_is_compatible(const struct fdt *fdt, int node, const char *compat)
 	return false;
 }
 
+bool fdt_node_is_compatible(const struct fdt *fdt, int node, const char *compat)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "compatible", &len);
+
+	return s && list_has(s, len, compat);
+}
+
+/*
+ * One pass over the tokens: a node's properties precede its subnodes (check_struct), so
+ * a "compatible" property belongs to the last node begun. Boot runs several of these
+ * lookups; a second walk of each node's properties would double their cost.
+ */
 int fdt_find_compatible(const struct fdt *fdt, int start, const char *compat)
 {
 	struct token t;
-	int off = 0;
+	int off = 0, node = -1;
 
 	if (start != -1) {
 		int err = read_node(fdt, start, &t);
@@ -470,8 +479,11 @@ int fdt_find_compatible(const struct fdt *fdt, int start, const char *compat)
 			return err;
 		if (t.tag == FDT_END)
 			return FDT_ERR_NOTFOUND;
-		if (t.tag == FDT_BEGIN_NODE && fdt_node_is_compatible(fdt, off, compat))
-			return off;
+		if (t.tag == FDT_BEGIN_NODE)
+			node = off;
+		else if (t.tag == FDT_PROP && node >= 0 && !strcmp(t.name, "compatible") &&
+			 list_has(t.data, (int)t.len, compat))
+			return node;
 	}
 }
 

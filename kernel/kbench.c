@@ -37,6 +37,15 @@ static uint64_t batch(const struct kbench_case *b)
 	return arch_cycles() - start;
 }
 
+/* One result line; min, median in hundredths of a unit. */
+static void print_line(const char *name, int batches, uint64_t ops, uint64_t min, uint64_t median,
+		       const char *unit)
+{
+	printk("kbench: name=%s batches=%d ops=%lu min=%lu.%02lu median=%lu.%02lu unit=%s\n", name,
+	       batches, (unsigned long)ops, (unsigned long)(min / 100), (unsigned long)(min % 100),
+	       (unsigned long)(median / 100), (unsigned long)(median % 100), unit);
+}
+
 static void run_one(const struct kbench_case *b, uint64_t hz, const char *unit)
 {
 	uint64_t per[KBENCH_BATCHES];
@@ -45,18 +54,32 @@ static void run_one(const struct kbench_case *b, uint64_t hz, const char *unit)
 	for (int i = 0; i < KBENCH_BATCHES; i++)
 		per[i] = per_op_x100(batch(b), b->ops, hz);
 	sort(per, KBENCH_BATCHES);
-	printk("kbench: name=%s batches=%d ops=%lu min=%lu.%02lu median=%lu.%02lu unit=%s\n",
-	       b->name, KBENCH_BATCHES, (unsigned long)b->ops, (unsigned long)(per[0] / 100),
-	       (unsigned long)(per[0] % 100), (unsigned long)(per[KBENCH_BATCHES / 2] / 100),
-	       (unsigned long)(per[KBENCH_BATCHES / 2] % 100), unit);
+	print_line(b->name, KBENCH_BATCHES, b->ops, per[0], per[KBENCH_BATCHES / 2], unit);
+}
+
+void kbench_report_cycles(const char *name, uint64_t cycles, bool unit_insn)
+{
+	uint64_t v = per_op_x100(cycles, 1, unit_insn ? 0 : platform_cycles_per_sec());
+
+	print_line(name, 1, 1, v, v, unit_insn ? "insn" : "ns");
+}
+
+void kbench_report_bytes(const char *name, uint64_t bytes)
+{
+	print_line(name, 1, 1, bytes * 100, bytes * 100, "bytes");
+}
+
+bool kbench_filter_valid(const char *filter)
+{
+	return FILTER_ALL_MATCH("kiln.bench", "benchmark", filter, __kbench_cases_start,
+				__kbench_cases_end);
 }
 
 bool kbench_run_all(const char *filter, bool unit_insn)
 {
 	uint64_t hz;
 
-	if (!FILTER_ALL_MATCH("kiln.bench", "benchmark", filter, __kbench_cases_start,
-			      __kbench_cases_end))
+	if (!kbench_filter_valid(filter))
 		return false;
 	hz = unit_insn ? 0 : platform_cycles_per_sec();
 

@@ -8,11 +8,13 @@
 #include <kiln/ktest.h>
 #include <kiln/mm.h>
 #include <kiln/page_alloc.h>
+#include <kiln/pgtable.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <kiln/sched.h>
 #include <kiln/stackprotector.h>
 #include <kiln/string.h>
+#include <kiln/thread.h>
 
 static void print_banner(void)
 {
@@ -79,10 +81,34 @@ static bool run_tests(const char *cmdline)
 	return failed == 0;
 }
 
+static void do_nothing(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * Bench mode's one-off figures (batches=1), whatever kiln.bench= selects:
+ * boot to ready (first instruction to the workload able to start), and the
+ * memory one more thread and the page tables take, counted from the page
+ * allocator.
+ */
+static void report_figures(uint64_t ready_cycles, bool unit_insn)
+{
+	size_t free = page_alloc_free_count(), tables = pgtable_pages();
+	struct thread *t = thread_create("probe", do_nothing, NULL, thread_current()->priority);
+	size_t thread_pages = free - page_alloc_free_count() - (pgtable_pages() - tables);
+
+	thread_join(t);
+	kbench_report_cycles("boot_to_ready", ready_cycles, unit_insn);
+	kbench_report_bytes("thread_kernel_memory", (uint64_t)thread_pages * PAGE_SIZE);
+	kbench_report_bytes("page_table_memory", (uint64_t)pgtable_pages() * PAGE_SIZE);
+}
+
 __noreturn void kernel_main(struct boot_info *bi)
 {
 	char mode[16] = "run";
 	char arg[128] = "";
+	uint64_t ready;
 
 	stackprotector_init();
 	print_banner();
@@ -91,6 +117,7 @@ __noreturn void kernel_main(struct boot_info *bi)
 	mm_init(bi);
 	sched_init();
 	platform_init();
+	ready = arch_cycles() - boot_tsc;
 	get_arg(bi->cmdline, "kiln.mode", mode, sizeof(mode));
 
 	if (!strcmp(mode, "test"))
@@ -98,6 +125,9 @@ __noreturn void kernel_main(struct boot_info *bi)
 	if (!strcmp(mode, "bench")) {
 		get_arg(bi->cmdline, "kiln.bench", arg, sizeof(arg));
 		get_arg(bi->cmdline, "kiln.bench_unit", mode, sizeof(mode));
+		if (!kbench_filter_valid(arg))
+			platform_exit(false);
+		report_figures(ready, !strcmp(mode, "insn"));
 		platform_exit(kbench_run_all(arg, !strcmp(mode, "insn")));
 	}
 	if (!strcmp(mode, "crash")) {

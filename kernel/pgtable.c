@@ -11,14 +11,22 @@ static unsigned int index_at(uintptr_t va, int level)
 	return (va >> (PAGE_SHIFT + 9 * level)) & 511;
 }
 
+static size_t table_pages; /* tables allocated so far: never freed */
+
 static pte_t *table_alloc(void)
 {
 	paddr_t pa = page_alloc();
 
 	if (!pa)
 		panic("pgtable: out of memory for page tables");
+	table_pages++;
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	return phys_to_virt(pa);
+}
+
+size_t pgtable_pages(void)
+{
+	return table_pages;
 }
 
 pte_t *pgtable_alloc_root(void)

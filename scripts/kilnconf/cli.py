@@ -1,4 +1,5 @@
-"""The command line of configure.py. Exit status: 0 done, 2 error; diff: 0 same, 1 differ."""
+"""The command line of configure.py. Exit status: 0 done, 2 error; diff: 0 same, 1 differ;
+bench: 1 when a profile failed to configure, build or boot (the others still ran)."""
 
 import argparse
 import os
@@ -11,7 +12,7 @@ import kconfiglib
 
 from . import kconf as K
 from .errors import ConfigError, check_text, printable, read_text, shown
-from . import objdiff, output
+from . import bench, objdiff, output
 from .attribution import labelled_diff
 from .output import STATE_DIR, check_builddir, write_tree
 from .render import render_tree
@@ -19,7 +20,7 @@ from . import size
 from .toolchain import check_tools, default_arch, toolchain
 from .tree import ROOT, arches, components, profile_fragment, profiles, variant_symbol
 
-COMMANDS = ("list", "diff", "menuconfig", "savedefconfig", "regenerate", "size")
+COMMANDS = ("list", "diff", "menuconfig", "savedefconfig", "regenerate", "size", "bench")
 
 
 def generate(kconf, profile, arch, builddir):
@@ -211,6 +212,8 @@ def parse_args(argv):
             p.add_argument("--arch", help="an arch or 'all' (default: this host's arch)")
             p.add_argument("-o", "--output", help="builds go to DIR/<profile>-<arch> "
                            "(default build/size-<profile>-<arch>); existing ones are reused")
+        elif cmd == "bench":
+            bench.add_arguments(p)
         elif cmd in ("menuconfig", "savedefconfig", "regenerate"):
             p.add_argument("-o", "--output", required=True, help="build directory")
         args = p.parse_args(argv[1:])
@@ -220,7 +223,8 @@ def parse_args(argv):
         return args
     p = Parser(prog="configure.py", description="Configure a Kiln build directory from a profile.",
                epilog="Other commands: list, diff A B, menuconfig -o DIR, savedefconfig -o DIR, "
-               "size [--profiles P,Q] [--arch A|all] [-o DIR].")
+               "size [--profiles P,Q] [--arch A|all] [-o DIR], "
+               "bench [--profiles P,Q] [--arch A|all] [--peer linux] [-o DIR].")
     p.add_argument("--profile", default="tiny", help="profile name (see: configure.py list)")
     p.add_argument("--arch", help="%s (default: this host's)" % " or ".join(arches()))
     p.add_argument("-o", "--output", help="build directory (default build/<profile>-<arch>)")
@@ -242,7 +246,7 @@ def main(argv):
     """Run one command; every failure is one line on stderr and status 2."""
     handlers = {"configure": cmd_configure, "list": cmd_list, "diff": cmd_diff,
                 "menuconfig": cmd_menuconfig, "savedefconfig": cmd_savedefconfig,
-                "regenerate": cmd_regenerate, "size": cmd_size}
+                "regenerate": cmd_regenerate, "size": cmd_size, "bench": bench.run}
     try:
         args = parse_args(argv)
         status = handlers[args.command](args)

@@ -389,7 +389,11 @@ def assert_ktap_all_ok(ktap, output):
 # kbench
 
 KBENCH_LINE = re.compile(r"^\s*kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([\d.]+) "
-                         r"median=([\d.]+) unit=(insn|ns)\s*$")
+                         r"median=([\d.]+) unit=(insn|ns|bytes)\s*$")
+
+
+# Bench mode's one-off figures (kernel/main.c): printed on every bench boot, batches=1.
+BENCH_FIGURES = ("boot_to_ready", "thread_kernel_memory", "page_table_memory")
 
 
 def parse_kbench(text):

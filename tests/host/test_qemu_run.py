@@ -217,3 +217,15 @@ def test_command_line_the_boot_route_would_corrupt_is_refused(arch, fake):
     assert "is %d bytes" % (limit + 1) in proc.stderr, kh.describe(proc)
     assert "at most %d" % limit in proc.stderr, kh.describe(proc)
     assert len(argv_log(state)) == 1, "QEMU was started with the over-long line"
+
+
+def test_bench_without_boot_cost(fake):
+    """--no-boot-cost (configure.py bench): the two bench boots only, no self-test boot."""
+    known(kh.DEFAULT_ARCH)
+    run, state = fake
+    ok = str(VERDICT_STATUS[kh.DEFAULT_ARCH]["pass"])
+    proc = run(kh.DEFAULT_ARCH, "bench", "--no-boot-cost", FAKE_MODE="bench", FAKE_PASS=ok)
+    assert proc.returncode == 0, kh.describe(proc)
+    appends = [a[a.index("-append") + 1] for a in argv_log(state)]
+    assert appends == ["kiln.mode=bench kiln.bench_unit=insn", "kiln.mode=bench kiln.bench_unit=ns"]
+    assert "boot_to_tests_done" not in proc.stdout

@@ -1,5 +1,6 @@
 /* Arch-neutral benchmarks. */
 #include <kiln/arch.h>
+#include <kiln/cpu.h>
 #include <kiln/ctxswitch.h>
 #include <kiln/kbench.h>
 #include <kiln/irq.h>
@@ -13,6 +14,15 @@ KBENCH(empty_loop, 10000)
 {
 	for (uint64_t i = 0; i < n; i++)
 		asm volatile("" ::: "memory");
+}
+
+/* Finding this CPU's struct cpu: what every per-CPU access pays. */
+KBENCH(this_cpu, 10000)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct cpu *c = this_cpu();
+		asm volatile("" ::"r"(c) : "memory");
+	}
 }
 
 KBENCH(page_alloc_free, 1000)

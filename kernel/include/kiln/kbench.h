@@ -4,7 +4,7 @@
  * operations with the cycle counter and prints one machine-readable line
  * per benchmark:
  *   kbench: name=N batches=B ops=O min=X median=Y unit=U
- * U is "insn" (guest instructions, QEMU -icount shift=0) or "ns".
+ * U is "insn" (guest instructions, QEMU -icount shift=0), "ns", or "bytes" for sizes.
  */
 #ifndef KILN_KBENCH_H
 #define KILN_KBENCH_H
@@ -40,5 +40,12 @@ struct kbench_case {
  * pattern of filter selects no benchmark.
  */
 bool kbench_run_all(const char *filter, bool unit_insn);
+/* Whether every pattern of filter selects a benchmark (reports those that do not). */
+bool kbench_filter_valid(const char *filter);
+
+/* A single measurement (boot to ready...) in the same line format: batches=1 ops=1. */
+void kbench_report_cycles(const char *name, uint64_t cycles, bool unit_insn);
+/* A size figure (memory per thread...): unit=bytes. */
+void kbench_report_bytes(const char *name, uint64_t bytes);
 
 #endif

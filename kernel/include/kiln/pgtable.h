@@ -24,6 +24,8 @@ typedef uint64_t pte_t;
 
 /* A fresh zeroed root table from the page allocator. */
 pte_t *pgtable_alloc_root(void);
+/* Pages of page tables allocated so far (the boot tables in the image not counted). */
+size_t pgtable_pages(void);
 void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned int prot,
 		 unsigned int flags);
 /* Clears the 4 KiB mapping of va; returns the page it mapped, or 0. The caller flushes the TLB. */

@@ -1,0 +1,187 @@
+"""configure.py bench: the kbench-line parser, the table and JSON it makes from recorded console
+logs (tests/host/data/bench-*.log, one real run each), its input errors, and a run whose
+guest hangs."""
+
+import json
+import os
+import sys
+
+import pytest
+
+import kiln_harness as kh
+from kilnconf import bench
+
+DATA = kh.ROOT / "tests" / "host" / "data"
+
+
+# A QEMU whose guest prints its banner and then hangs.
+HANGING_QEMU = """#!%s
+import sys, time
+print("Kiln: profile=fake", flush=True)
+time.sleep(3600)
+"""
+
+
+def log(name):
+    return (DATA / name).read_text().splitlines()
+
+
+def column(name, logname):
+    return bench.column_from_log(name, log(logname))
+
+
+def table(*cols, **extra):
+    return bench.render_table(dict({"columns": list(cols), "qemu_versions": {}}, **extra))
+
+
+def row(text, label):
+    """The cells of the table row labelled label."""
+    lines = [ln for ln in text.splitlines() if ln.startswith("| %s |" % label)]
+    assert len(lines) == 1, (label, text)
+    return [c.strip() for c in lines[0].strip("|").split("|")][1:]
+
+
+def test_parser_reads_result_lines_only():
+    lines = ["kbench: unit=insn: guest instructions per operation",
+             "kbench: name=a batches=10 ops=5 min=1.50 median=2.25 unit=insn\r",
+             "  kbench: name=b batches=10 ops=5 min=1.00 median=1.00 unit=insn",  # a summary copy
+             "kbench: name=a batches=10 ops=5 min=9.00 median=9.00 unit=insn",  # a second boot
+             "kbench: name=a batches=10 ops=5 min=3.00 median=4.00 unit=ns",
+             "kbench: name=c batches=1 ops=1 min=4096.00 median=4096.00 unit=bytes",
+             "kbench: name=d batches=10 ops=5 min=1.00 med",  # cut off
+             "kbench: done"]
+    assert bench.parse_kbench(lines) == {
+        "a": {"insn": (1.5, 2.25, 10), "ns": (3.0, 4.0, 10)},
+        "c": {"bytes": (4096.0, 4096.0, 1)}}
+
+
+def test_column_from_a_recorded_run():
+    col = column("tiny x86", "bench-tiny-x86_64.log")
+    assert col["status"] == "ok"
+    assert col["figures"]["boot_to_ready"]["insn"] == (1307088.0, 1307088.0, 1)
+    assert col["figures"]["ctx_switch_yield"] == {"insn": (108.51, 108.51, 10),
+                                                  "ns": (275.33, 318.85, 10)}
+    assert col["cpus"] == ["max"] and len(col["accelerators"]) == 2
+
+
+def test_table_rows_cells_and_absent_metrics():
+    cols = [column("tiny x86", "bench-tiny-x86_64.log"), column("tiny arm", "bench-tiny-arm64.log")]
+    text = table(*cols)
+    assert text.splitlines()[0] == "| metric | tiny x86 | tiny arm |"
+    # No user mode yet: absent, never 0.
+    for label in ("null syscall", "user exception round trip", "domain switch"):
+        assert row(text, label) == [bench.ABSENT] * 2
+    assert row(text, "voluntary switch")[0] == "108.51 insn; 275.33 / 318.85 ns"
+    assert row(text, "boot to ready")[0].startswith("1.31 M insn; ")
+    assert row(text, "kernel memory per thread") == ["20 KiB", "20 KiB"]
+    assert row(text, "page-table memory")[0] == "52 KiB"
+    assert row(text, "preemptive switch (tick to next thread)")[0].startswith("393.8 / 396.5 insn")
+    # Names no row lists get their own rows, after the declared ones.
+    labels = [ln.split("|")[1].strip() for ln in text.splitlines() if ln.startswith("| ")][1:]
+    assert labels[:len(bench.ROWS)] == [label for label, _ in bench.ROWS]
+    assert {"empty_loop", "trap_roundtrip", "ctx_switch_bare"} <= set(labels[len(bench.ROWS):])
+    assert "-icount shift=0" in text and "-cpu max" in text and "-cpu cortex-a72" in text
+
+
+def test_truncated_log():
+    col = column("tiny x86", "bench-truncated.log")
+    assert col["status"] == "incomplete: 0 of 2 bench boots finished"
+    assert "irq_self_roundtrip" not in col["figures"]  # its line is cut
+    assert col["figures"]["preempt_switch_latency"]["insn"][:2] == (393.8, 396.5)
+    text = table(col)
+    assert row(text, "IRQ entry (self-IRQ round trip)") == [bench.ABSENT]
+    assert "Not complete: tiny x86: incomplete" in text
+
+
+def test_timeout_in_log_is_reported():
+    lines = log("bench-truncated.log")[:8] + ["kiln: timeout: killed QEMU after 5 s"]
+    col = bench.column_from_log("c", lines)
+    assert col["status"] == "timeout: killed QEMU after 5 s"
+
+
+def test_json_round_trip_and_peer_rows():
+    kiln = column("tiny x86", "bench-tiny-x86_64.log")
+    peer = {"column": "linux pti=on", "peer": "linux", "status": "ok", "figures": {
+        "syscall_getppid": {"insn": (340.0, 341.0, 10)}, "pipe_pingpong": {"insn": (5000.0, 5100.0, 10)},
+        "brand_new": {"insn": (1.0, 1.0, 10)}}}
+    data = {"columns": [kiln, peer], "qemu_versions": {"qemu-x": "7.2"}, "notes": ["n"]}
+    back = bench.from_json(json.loads(json.dumps(bench.to_json(data))))
+    assert back == data
+    text = bench.render_table(back)
+    assert row(text, "null syscall") == [bench.ABSENT, "340 / 341 insn"]
+    assert row(text, "process switch (pipe)") == [bench.ABSENT, "5,000 / 5,100 insn"]
+    assert row(text, "brand_new") == [bench.ABSENT, "1 insn"]
+    assert "QEMU: qemu-x 7.2." in text and "Note: n" in text
+
+
+def test_chart(tmp_path):
+    pytest.importorskip("matplotlib")
+    data = {"columns": [column("tiny x86", "bench-tiny-x86_64.log")], "qemu_versions": {}}
+    data["columns"][0]["arch"] = "a"
+    assert bench.write_chart(data, tmp_path / "c.svg")
+    assert "voluntary switch" in (tmp_path / "c.svg").read_text()
+
+
+def configure(*args, env=None, timeout=kh.CONFIGURE_TIMEOUT):
+    return kh.run([kh.DEBIAN_PYTHON, str(kh.CONFIGURE), "bench"] + list(args), timeout, env=env)
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["--profiles", "tiny,nosuch"], "unknown profile 'nosuch'"),
+    (["--arch", "nosuch"], "unknown arch 'nosuch'"),
+    (["--peer", "nosuch"], "unknown peer 'nosuch'"),
+])
+def test_bad_input(args, expect, tmp_path):
+    proc = configure(*args, "-o", str(tmp_path / "out"))
+    assert proc.returncode == 2 and proc.stdout == "", kh.describe(proc)
+    assert proc.stderr.count("\n") == 1 and expect in proc.stderr, proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_qemu_names_the_package(tmp_path):
+    binary, package = kh.ARCH_QEMU[kh.DEFAULT_ARCH]
+    proc = configure("--arch", kh.DEFAULT_ARCH, "-o", str(tmp_path / "out"),
+                     env=kh.clean_env(PATH=str(tmp_path)))
+    assert proc.returncode == 2, kh.describe(proc)
+    assert binary in proc.stderr and package in proc.stderr, proc.stderr
+
+
+def test_hanging_kernel_times_out_and_the_run_continues(tmp_path):
+    """Both profiles' guests hang: each boot is killed after --timeout, reported, and the
+    table and JSON still come out."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    binary, _ = kh.ARCH_QEMU[kh.DEFAULT_ARCH]
+    (bindir / binary).write_text(HANGING_QEMU % sys.executable)
+    (bindir / binary).chmod(0o755)
+    env = kh.clean_env(PATH="%s:%s" % (bindir, os.environ["PATH"]))
+    out = tmp_path / "out"
+    proc = configure("--profiles", "tiny,secure", "--arch", kh.DEFAULT_ARCH, "--timeout", "2",
+                     "-o", str(out), env=env, timeout=2 * kh.BUILD_TIMEOUT)
+    assert proc.returncode == 1, kh.describe(proc)
+    for profile in ("tiny", "secure"):
+        assert "%s %s: done (timeout: killed QEMU after 2 s" % (profile, kh.DEFAULT_ARCH) \
+            in proc.stderr, proc.stderr
+        assert "Not complete: %s %s: timeout" % (profile, kh.DEFAULT_ARCH) in proc.stdout
+    for step in ("configure", "build", "boot"):
+        assert "tiny %s: %s" % (kh.DEFAULT_ARCH, step) in proc.stderr
+    data = json.loads((out / "bench.json").read_text())
+    assert [c["status"].split(":")[0] for c in data["columns"]] == ["timeout", "timeout"]
+    # The image sizes still come from the ELF.
+    assert data["columns"][0]["figures"]["image_text"]["bytes"]["min"] > 0
+
+
+def test_peer_that_cannot_run_is_a_note(monkeypatch):
+    """A peer that fails (no download, no QEMU...) leaves a note; Kiln's columns still print."""
+    from kilnconf import peer
+    from kilnconf.errors import ConfigError
+
+    def fail(*args):
+        raise ConfigError("apt-get download linux-image-x failed")
+
+    monkeypatch.setattr(peer, "run_peer", fail)
+    notes, said = [], []
+    opts = type("Opts", (), {"kvm": False, "output": "/nonexistent"})()
+    assert bench.run_peers(["linux"], kh.DEFAULT_ARCH, opts, said.append, notes) == []
+    assert notes == ["peer linux: not available: apt-get download linux-image-x failed"]
+    assert said == notes
