@@ -184,7 +184,7 @@ def footer(data):
     out.append("QEMU: %s." % ("; ".join("%s %s" % kv for kv in sorted(qemus.items())) or "unknown"))
     cpus = ["%s: -cpu %s" % (c["column"], "/".join(c["cpus"])) for c in cols if c.get("cpus")]
     out.append("CPU models: %s." % ("; ".join(cpus) or "unknown"))
-    batches = sorted({b for c in cols for f in c["figures"].values() for _, _, b in f.values()})
+    batches = sorted({b for c in cols for f in c["figures"].values() for _, _, b in f.values() if b})
     out.append("Statistics, the same for every column: per benchmark one warm-up batch, then "
                "%s batches, min and median of the per-operation figure over them (batches=1: a "
                "one-off figure such as boot to ready)." % " or ".join(str(b) for b in batches))
@@ -259,7 +259,13 @@ def write_chart(data, path):
         ax.set_ylabel(shown)
         ax.set_xticks(list(xs))
         ax.set_xticklabels([c["column"].replace(" ", "\n") for c, _ in bars], fontsize=8)
-        ax.set_ylim(bottom=0)
+        # A reference 50x above the smallest bar would flatten every bar: log scale then.
+        drawn_values = [primary(f)[2] for _, f in bars + refs if f and primary(f)[0] == unit]
+        if min(drawn_values) > 0 and max(drawn_values) > 50 * min(drawn_values):
+            ax.set_yscale("log")
+            ax.set_ylabel(shown + " (log)")
+        else:
+            ax.set_ylim(bottom=0)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
     fig.suptitle("Kiln benchmarks: %s (bars: median, black tick: min)"
@@ -371,7 +377,8 @@ def run_peers(names, arch, opts, progress, notes):
                 figures.setdefault(kname, {})[unit] = (float(lo), float(med), 0)
             cols.append({"column": c["column"] if arch in c["column"] else
                          "%s %s" % (c["column"], arch), "arch": arch, "peer": peer_name,
-                         "status": "ok", "figures": figures})
+                         "status": "ok", "figures": figures,
+                         "cpus": [platform_facts(arch_platform(arch))["qemu"]["cpu"]]})
     return cols
 
 
