@@ -32,3 +32,17 @@ uint64_t clock_prev_tick_ns(void)
 {
 	return tick_ns[1];
 }
+
+uint64_t calibrate_window(calibrate_fn measure, void *ctx, uint64_t min, uint64_t max,
+			  uint64_t precision, uint64_t *cycles)
+{
+	uint64_t window = min, err;
+
+	for (;;) {
+		*cycles = measure(window, &err, ctx);
+		if (err * precision <= *cycles || window >= max)
+			return window;
+		/* The error is the fixed cost of the reads: this window meets the bound. */
+		window = MIN(max, MAX(2 * window, window * err * precision / *cycles * 5 / 4));
+	}
+}

@@ -1,5 +1,6 @@
 /* Local APIC in xAPIC mode: enable, acknowledge, send IPIs to ourselves. */
 #include <kiln/arch.h>
+#include <kiln/clock.h>
 #include <kiln/mm.h>
 #include <kiln/platform.h>
 #include <arch/cpu.h>
@@ -49,13 +50,13 @@ void lapic_send_nmi(unsigned int apic_id)
 }
 
 /*
- * LAPIC timer counts (at divide 16) in the cycles from the first read to the
- * last, after at least min_cycles; *err: the cycles around the two reads
+ * The cycles from the first read of the LAPIC timer (at divide 16) to the last, after at
+ * least min_cycles; *counts (ctx) how far it ran down; *err the cycles around the two reads
  * plus one count, converted to cycles.
  */
-static uint64_t timer_window(uint64_t min_cycles, uint64_t *cycles, uint64_t *err)
+static uint64_t timer_window(uint64_t min_cycles, uint64_t *err, void *counts)
 {
-	uint64_t t0 = arch_cycles(), t1, t2, t3;
+	uint64_t t0 = arch_cycles(), t1, t2, t3, cycles;
 	uint32_t first = lapic_read(LAPIC_REG_TIMER_CURRENT), last;
 
 	t1 = arch_cycles();
@@ -64,33 +65,26 @@ static uint64_t timer_window(uint64_t min_cycles, uint64_t *cycles, uint64_t *er
 	while (t2 - t1 < min_cycles);
 	last = lapic_read(LAPIC_REG_TIMER_CURRENT);
 	t3 = arch_cycles();
-	*cycles = (t3 + t2) / 2 - (t1 + t0) / 2;
-	*err = (t1 - t0 + t3 - t2 + 1) / 2 + *cycles / (first - last + 1);
-	return first - last;
+	cycles = (t3 + t2) / 2 - (t1 + t0) / 2;
+	*err = (t1 - t0 + t3 - t2 + 1) / 2 + cycles / (first - last + 1);
+	*(uint64_t *)counts = first - last;
+	return cycles;
 }
 
 /*
  * Periodic timer: measure the LAPIC timer's rate against the (PIT-calibrated)
- * cycle counter over a window that starts at 100 us and grows until the
- * error bound is at most 100 ppm (or the window reaches 10 ms), then reload
- * it every 1/hz s.
+ * cycle counter over a window from 100 us to 10 ms, until the error bound is
+ * at most 100 ppm, then reload it every 1/hz s.
  */
 void lapic_timer_start(unsigned int vector, unsigned int hz)
 {
-	uint64_t cycles_per_sec = platform_cycles_per_sec(), window = cycles_per_sec / 10000;
-	uint64_t counts, cycles, err;
+	uint64_t cycles_per_sec = platform_cycles_per_sec(), counts, cycles;
 
 	lapic_write(LAPIC_REG_TIMER_DIV, LAPIC_TIMER_DIV_16);
 	lapic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_REG_TIMER_INIT, ~0u);
-	for (;;) {
-		counts = timer_window(window, &cycles, &err);
-		if (err * 10000 <= cycles || window >= cycles_per_sec / 100)
-			break;
-		/* The error is the fixed cost of the reads: this window meets the bound. */
-		window = MIN(cycles_per_sec / 100,
-			     MAX(2 * window, window * err * 10000 / cycles * 5 / 4));
-	}
+	calibrate_window(timer_window, &counts, cycles_per_sec / 10000, cycles_per_sec / 100, 10000,
+			 &cycles);
 	lapic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_PERIODIC | vector);
 	lapic_write(LAPIC_REG_TIMER_INIT, (uint32_t)(counts * cycles_per_sec / cycles / hz));
 }

@@ -7,6 +7,7 @@
  * add up to one tick of uncertainty at the start.)
  */
 #include <kiln/arch.h>
+#include <kiln/clock.h>
 #include <kiln/platform.h>
 #include <arch/cpu.h>
 
@@ -25,10 +26,11 @@
  * Cycles while the PIT counts ticks down; *err is the uncertainty: half the
  * cycles between the stamps around the count's start and around its end.
  */
-static uint64_t pit_window(uint64_t ticks, uint64_t *err)
+static uint64_t pit_window(uint64_t ticks, uint64_t *err, void *ctx)
 {
 	uint64_t start0, start1, before, prev, end;
 
+	(void)ctx;
 	outb(PIT_MODE, 0xb0); /* channel 2, lobyte/hibyte, mode 0: OUT2 rises at terminal count */
 	outb(PIT_CH2_DATA, ticks & 0xff);
 	start0 = arch_cycles();
@@ -47,20 +49,13 @@ static uint64_t pit_window(uint64_t ticks, uint64_t *err)
 uint64_t platform_cycles_per_sec(void)
 {
 	static uint64_t hz;
-	uint64_t ticks = CALIBRATE_MIN_TICKS;
-	uint64_t cycles, err;
+	uint64_t ticks, cycles;
 
 	if (hz)
 		return hz;
 	outb(PORT_B, (inb(PORT_B) & ~PORT_B_SPEAKER) | PORT_B_GATE2);
-	for (;;) {
-		cycles = pit_window(ticks, &err);
-		if (err * CALIBRATE_PRECISION <= cycles || ticks >= CALIBRATE_MAX_TICKS)
-			break;
-		/* The error is the fixed cost of the reads: this window meets the bound. */
-		ticks = MIN(CALIBRATE_MAX_TICKS,
-			    MAX(2 * ticks, ticks * err * CALIBRATE_PRECISION / cycles * 5 / 4));
-	}
+	ticks = calibrate_window(pit_window, NULL, CALIBRATE_MIN_TICKS, CALIBRATE_MAX_TICKS,
+				 CALIBRATE_PRECISION, &cycles);
 	hz = cycles * PIT_HZ / ticks;
 	return hz;
 }

@@ -16,4 +16,15 @@ void clock_tick(void);
 /* clock_ns() as seen by the tick before the one being handled. */
 uint64_t clock_prev_tick_ns(void);
 
+/*
+ * Calibration against a reference clock: measure(window, &err, ctx) counts the cycles a
+ * window (in the reference's units) takes, err the cycles of uncertainty. The window grows
+ * from min (at most to max) until err is at most 1/precision of the cycles, so a cheap,
+ * precise reference costs a short wait and a slow one no more than max. Returns the last
+ * window; *cycles holds what it measured.
+ */
+typedef uint64_t (*calibrate_fn)(uint64_t window, uint64_t *err, void *ctx);
+uint64_t calibrate_window(calibrate_fn measure, void *ctx, uint64_t min, uint64_t max,
+			  uint64_t precision, uint64_t *cycles);
+
 #endif
