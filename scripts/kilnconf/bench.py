@@ -11,12 +11,11 @@ import os
 import re
 import shlex
 import shutil
-import statistics
-import struct
 import subprocess
 import sys
 import time
 
+from . import elf
 from .errors import ConfigError
 from .toolchain import platform_facts
 from .tree import ROOT, arch_platform, arches, profiles
@@ -104,22 +103,10 @@ def column_from_log(name, lines, expected_boots=2):
 
 
 def image_sizes(elf_path):
-    """text, data, bss bytes of an ELF64 image, counted like size(1): allocated sections,
-    read-only ones are text, writable ones with contents data, without contents bss."""
-    with open(elf_path, "rb") as f:
-        elf = f.read()
-    if elf[:4] != b"\x7fELF" or elf[4] != 2:
-        raise ConfigError("%s: not an ELF64 file" % elf_path)
-    end = "<" if elf[5] == 1 else ">"
-    shoff, = struct.unpack_from(end + "Q", elf, 0x28)
-    shentsize, shnum = struct.unpack_from(end + "HH", elf, 0x3a)
-    sizes = {"image_text": 0, "image_data": 0, "image_bss": 0}
-    for i in range(shnum):
-        _, stype, flags, _, _, size = struct.unpack_from(end + "IIQQQQ", elf, shoff + i * shentsize)
-        if not flags & 2:  # SHF_ALLOC
-            continue
-        key = "image_bss" if stype == 8 else "image_data" if flags & 1 else "image_text"
-        sizes[key] += size
+    """text, data, bss bytes of an image, counted like size(1): read-only sections (code and
+    rodata) are text, writable ones with contents data, without contents bss."""
+    c = elf.size_classes(elf_path)
+    sizes = {"image_text": c["text"] + c["rodata"], "image_data": c["data"], "image_bss": c["bss"]}
     return {k: {"bytes": (float(v), float(v), 1)} for k, v in sizes.items()}
 
 

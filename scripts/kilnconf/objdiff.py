@@ -18,11 +18,11 @@ normalised so that only what the machine runs is compared, not where it landed:
 import difflib
 import os
 import re
-import struct
 import subprocess
 import sys
 import tempfile
 
+from . import elf
 from . import kconf as K
 from .errors import ConfigError, shown
 from .toolchain import arch_facts, require_host_tools, require_tool
@@ -182,27 +182,6 @@ def keyed(objects, duplicated):
 # ---------------------------------------------------------------------------
 # ELF sizes, read from the section headers directly
 
-SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS = 0x1, 0x2, 0x4, 8
-SIZE_CLASSES = ("text", "rodata", "data", "bss")
-
-
-def section_sizes(path):
-    """{text, rodata, data, bss: bytes} of an ELF64 little-endian file's allocated sections."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        raise ConfigError("%s is not a 64-bit little-endian ELF file" % shown(path))
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum = struct.unpack_from("<HH", data, 0x3a)
-    out = dict.fromkeys(SIZE_CLASSES, 0)
-    for i in range(1, shnum):
-        _, kind, flags, _, _, size = struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
-        if not flags & SHF_ALLOC:
-            continue
-        cls = ("text" if flags & SHF_EXECINSTR else "bss" if kind == SHT_NOBITS
-               else "data" if flags & SHF_WRITE else "rodata")
-        out[cls] += size
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -320,7 +299,7 @@ def summary(sa, sb, fa, fb, rows, opts):
 def size_table(pa, pb, sizes_a, sizes_b):
     out = ["\n%-34s %10s %10s %8s\n" % ("kernel.elf sections (bytes):", pa, pb, "delta")]
     out += ["  %-32s %10d %10d %+8d\n" % (cls, sizes_a[cls], sizes_b[cls],
-                                          sizes_b[cls] - sizes_a[cls]) for cls in SIZE_CLASSES]
+                                          sizes_b[cls] - sizes_a[cls]) for cls in elf.SIZE_CLASSES]
     return out
 
 
@@ -373,7 +352,7 @@ def report(sa, sb, functions):
     codegen = ("code generation (%s vs %s or other)" % opts if opts[0] != opts[1]
                else "code generation (other)")
     rows = function_rows(fa, fb, percpu_markers(sa["arch"]), codegen)
-    sizes = [section_sizes(os.path.join(s["dir"], "kernel.elf")) for s in (sa, sb)]
+    sizes = [elf.size_classes(os.path.join(s["dir"], "kernel.elf")) for s in (sa, sb)]
     out = summary(sa, sb, fa, fb, rows, opts) + size_table(pa, pb, *sizes) + causes(rows, fa, fb)
     if rows:
         out.append("\nFunctions that differ, by impact (instructions %s -> %s):\n" % (pa, pb))

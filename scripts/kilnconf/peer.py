@@ -13,9 +13,9 @@ import glob
 import os
 import re
 import shutil
-import struct
 import subprocess
 
+from .bench import KBENCH_LINE
 from .errors import ConfigError, shown
 from .toolchain import arch_facts, platform_facts, toolchain
 from .tree import ROOT, arch_platform
@@ -26,8 +26,6 @@ INIT_SOURCE = os.path.join(ROOT, "tests", "peer", "init.c")
 # emulated serial port.
 COMMON_APPEND = ["quiet", "panic=-1"]
 BOOT_TIMEOUT = 180
-KBENCH_LINE = re.compile(r"kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([\d.]+) "
-                         r"median=([\d.]+) unit=(insn|ns)$")
 
 
 def peer_facts(name, arch):
@@ -80,7 +78,7 @@ def parse_output(lines):
         line = line.strip()
         if line.startswith("kbench: error:"):
             raise ConfigError("the peer's /init failed: %s" % line[len("kbench: error: "):])
-        m = KBENCH_LINE.fullmatch(line)
+        m = KBENCH_LINE.match(line)
         if m:
             rows.append((m.group(1), float(m.group(4)), float(m.group(5)), m.group(6)))
     if "kbench: done" not in (l.strip() for l in lines):

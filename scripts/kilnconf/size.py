@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 
+from . import elf
 from .errors import ConfigError, shown
 from .tree import ROOT, arches, profiles
 
@@ -53,31 +54,24 @@ def build(builddir):
     run_tool(["ninja", "-C", builddir, "kernel.elf"], "build of " + shown(builddir))
 
 
-def section_sizes(tools, elf):
-    """{text|rodata|data|bss|other|total: bytes} of the loaded sections of a linked ELF."""
+def section_sizes(image):
+    """{text|rodata|data|bss|other|total: bytes} of the loaded sections of a linked ELF, by
+    name (.text and .text.*, ...)."""
     out = dict.fromkeys(KINDS + ("other",), 0)
-    for name, size, addr in _size_rows(run_tool([tools["size"], "-A", "-d", elf], "size")):
-        if addr == 0:  # not loaded: debug information, comments
+    for sec in elf.sections(image):
+        if not sec.flags & elf.SHF_ALLOC:  # not loaded: debug information, comments
             continue
-        kind = next((k for k in KINDS if name == "." + k or name.startswith("." + k + ".")),
+        kind = next((k for k in KINDS if sec.name == "." + k or sec.name.startswith("." + k + ".")),
                     "other")
-        out[kind] += size
+        out[kind] += sec.size
     out["total"] = sum(out.values())
     return out
 
 
-def _size_rows(text):
-    """(section, size, addr) rows of `size -A -d` output."""
-    for line in text.splitlines():
-        f = line.split()
-        if len(f) == 3 and f[0].startswith(".") and f[1].isdigit() and f[2].isdigit():
-            yield f[0], int(f[1]), int(f[2])
-
-
-def biggest_symbols(tools, elf, count=TOP):
+def biggest_symbols(tools, image, count=TOP):
     """[(size, type, name)] of the count biggest symbols, biggest first."""
     rows = []
-    for line in run_tool([tools["nm"], "--size-sort", "-S", elf], "nm").splitlines():
+    for line in run_tool([tools["nm"], "--size-sort", "-S", image], "nm").splitlines():
         f = line.split()
         if len(f) == 4:
             rows.append((int(f[1], 16), f[2], f[3]))
@@ -87,8 +81,7 @@ def biggest_symbols(tools, elf, count=TOP):
 def code_symbols(tools, obj):
     """{label: bytes} of the code labels of an object: the symbol's size when it has one,
     else the distance to the next label of its section (or the section's end)."""
-    ends = {name: size for name, size, _ in _size_rows(run_tool(
-        [tools["size"], "-A", "-d", obj], "size"))}
+    ends = {sec.name: sec.size for sec in elf.sections(obj)}
     by_section = {}
     for line in run_tool([tools["nm"], "-f", "sysv", "--defined-only", obj], "nm").splitlines():
         f = [x.strip() for x in line.split("|")]
@@ -118,9 +111,9 @@ def entry_sizes(tools, builddir):
 
 
 def measure(profile, arch, builddir, tools):
-    elf = os.path.join(builddir, "kernel.elf")
-    return {"name": "%s-%s" % (profile, arch), "sections": section_sizes(tools, elf),
-            "symbols": biggest_symbols(tools, elf), "entry": entry_sizes(tools, builddir)}
+    elf_path = os.path.join(builddir, "kernel.elf")
+    return {"name": "%s-%s" % (profile, arch), "sections": section_sizes(elf_path),
+            "symbols": biggest_symbols(tools, elf_path), "entry": entry_sizes(tools, builddir)}
 
 
 def table(title, rows, results, key):

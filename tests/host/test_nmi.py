@@ -7,7 +7,6 @@ import json
 import re
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
