@@ -105,6 +105,43 @@ static inline paddr_t pte_addr(pte_t e);
 static inline pte_t pte_table(paddr_t pa);
 static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot);
 
+/* User mode */
+
+/*
+ * USER_VA_START, USER_VA_END: the user half, [start, end), that a process
+ * may map; both page-aligned, below every kernel address. PROT_USER (kiln/
+ * pgtable.h) makes pte_leaf() build a user page; user pages are never
+ * executable by the kernel.
+ */
+/*
+ * Prepare root, a fresh zeroed page-table root, to serve a process: the
+ * kernel half must be reachable through it while it is live (x86_64: the
+ * kernel's top-level entries are copied; arm64: nothing, TTBR1 holds the
+ * kernel).
+ */
+void arch_uspace_init(pte_t *root);
+/* Make root this CPU's user translation (CR3 / TTBR0_EL1), flushing what must be. */
+void arch_uspace_activate(pte_t *root);
+/*
+ * Leave the kernel for user mode at pc with stack pointer sp and arg in the
+ * first argument register, every other register zero, interrupts enabled.
+ * The calling thread's kernel stack is abandoned: later entries from user
+ * mode start on the stack the stackswitch policy names.
+ */
+__noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t arg);
+/* Whether the frame was saved on an entry from user mode. */
+static inline bool arch_frame_from_user(const struct trap_frame *tf);
+/*
+ * Bracket every kernel access to user memory (SMAP: stac/clac; PAN: clear
+ * and set PSTATE.PAN); without them such an access faults where the CPU
+ * enforces the separation.
+ */
+static inline void arch_user_access_begin(void);
+static inline void arch_user_access_end(void);
+/* The system call a frame saved at a syscall entry asks for, and its result. */
+static inline unsigned long arch_syscall_nr(const struct trap_frame *tf);
+static inline unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned int i);
+static inline void arch_syscall_set_result(struct trap_frame *tf, long result);
 /* Traps */
 
 /*
@@ -121,8 +158,9 @@ void arch_trap_dump(const struct trap_frame *tf, const struct cpu *cpu);
 /* The name of the exception r records ("#PF Page Fault", "Data abort"). */
 const char *arch_trap_name(const struct trap_record *r);
 /*
- * PROBE_READ64, PROBE_WRITE8, PROBE_FAILED, PROBE_BRANCH: instruction
- * templates for kernel/probe.c (named asm operands addr, val, ok).
+ * PROBE_READ8, PROBE_READ64, PROBE_WRITE8, PROBE_FAILED, PROBE_BRANCH:
+ * instruction templates for kernel/probe.c and kernel/uaccess.c (named asm
+ * operands addr, val, ok).
  */
 
 #include <arch/arch_inline.h>
@@ -131,7 +169,10 @@ const char *arch_trap_name(const struct trap_record *r);
 	!defined(KSTACK_AREA_BASE) || !defined(KSTACK_AREA_SLOTS) || !defined(ARCH_MAX_HWID)
 #error "<arch/arch_inline.h> lacks a constant that kiln/arch.h names"
 #endif
-#if !defined(PROBE_READ64) || !defined(PROBE_WRITE8) || !defined(PROBE_FAILED) || \
+#if !defined(USER_VA_START) || !defined(USER_VA_END)
+#error "<arch/arch_inline.h> lacks the user address range"
+#endif
+#if !defined(PROBE_READ8) || !defined(PROBE_READ64) || !defined(PROBE_WRITE8) || !defined(PROBE_FAILED) || \
 	!defined(PROBE_BRANCH)
 #error "<arch/arch_inline.h> lacks a probe instruction template"
 #endif

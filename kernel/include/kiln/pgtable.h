@@ -13,6 +13,7 @@
 #define PROT_WRITE  0x2
 #define PROT_EXEC   0x4
 #define PROT_DEVICE 0x8 /* uncached, strongly ordered: MMIO */
+#define PROT_USER   0x10 /* reachable from user mode (and never executable by the kernel) */
 
 /* Map with 2 MiB entries where alignment allows. */
 #define PGTABLE_LARGE 0x1
@@ -30,5 +31,16 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 		 unsigned int flags);
 /* Clears the 4 KiB mapping of va; returns the page it mapped, or 0. The caller flushes the TLB. */
 paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va);
+
+/* The page the 4 KiB or larger mapping of va maps va to (its address, not va's), or 0. */
+paddr_t pgtable_lookup(pte_t *root, uintptr_t va);
+/*
+ * Free every page mapped in [lo, hi) with 4 KiB entries and every table that
+ * only that range uses; lo and hi must be multiples of the span of one root
+ * entry (512 GiB). The caller flushes the TLB.
+ */
+void pgtable_free_range(pte_t *root, uintptr_t lo, uintptr_t hi);
+/* Free a root whose entries are all clear or owned elsewhere. */
+void pgtable_free_root(pte_t *root);
 
 #endif

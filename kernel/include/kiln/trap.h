@@ -16,6 +16,15 @@
 uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc);
 
 /*
+ * A synchronous exception from user mode that the kernel does not handle
+ * (a fault, an undefined instruction, a breakpoint): the process dies with
+ * a one-line report (process, exception, fault address, pc) and its parent
+ * sees it exit with KILN_STATUS_FAULT. Called with interrupts disabled, on
+ * the thread's kernel context; never returns.
+ */
+__noreturn void trap_user_fault(struct trap_frame *tf, struct cpu *cpu);
+
+/*
  * An interrupt: the platform acknowledges it (hw is what the arch knows of
  * it: the x86_64 vector; 0 on arm64, where only the GIC knows), its handler
  * runs, the platform ends it, and the scheduler may switch threads.

@@ -1,0 +1,54 @@
+/*
+ * Processes: one user thread running an embedded program in its own
+ * address space. Every process has a parent (a process, or the kernel for
+ * one spawned by a kernel thread) that collects its exit status.
+ */
+#ifndef KILN_PROCESS_H
+#define KILN_PROCESS_H
+
+#include <kiln/thread.h>
+#include <kiln/uspace.h>
+#include <uapi/kiln/abi.h>
+
+struct process {
+	long pid;
+	char name[KILN_NAME_MAX + 1];
+	struct uspace uspace;
+	struct thread *thread;
+	struct process *parent; /* NULL: the kernel, or the parent exited */
+	unsigned long arg;	/* main()'s argument */
+	bool exited;
+	long status;
+	struct process *next; /* all processes */
+};
+
+/* An embedded program: a static ELF image linked into the kernel. */
+struct user_program {
+	const char *name;
+	const unsigned char *image;
+	size_t size;
+};
+const struct user_program *user_program_find(const char *name);
+
+/*
+ * Start the embedded program name as a new process with main(arg), child
+ * of the calling process (of the kernel from a kernel thread). Returns its
+ * pid, or -ENOENT (no such program), -ENOEXEC (its image is malformed),
+ * -ENOMEM.
+ */
+long process_spawn(const char *name, unsigned long arg);
+/*
+ * Wait for the caller's child pid to exit, store its status and free it.
+ * Returns pid, or -ECHILD when pid is not a child of the caller.
+ */
+long process_wait(long pid, long *status);
+/* End the calling process with status (its parent's wait returns it). */
+__noreturn void process_exit(long status);
+/* The calling thread's process, or NULL in a kernel thread. */
+struct process *process_current(void);
+
+/* The user stack every process starts on: [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP). */
+#define USER_STACK_SIZE (64 * 1024)
+#define USER_STACK_TOP	(USER_VA_END - PAGE_SIZE)
+
+#endif
