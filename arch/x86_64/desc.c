@@ -25,22 +25,8 @@ extern const uintptr_t trap_stub_table[256];
 
 static struct idt_gate idt[256] __aligned(16);
 
-/* NMI, #DF and #MC each get their own stack, so they work whatever RSP was. */
+/* NMI, #DF and #MC (arch/x86_64/hw.toml: ist) each get their own stack, so they work whatever RSP was. */
 static uint8_t ist_stacks[CONFIG_NR_CPUS][IST_COUNT][CONFIG_X86_IST_STACK_SIZE] __aligned(16);
-
-static unsigned int ist_of_vector(unsigned int vector)
-{
-	switch (vector) {
-	case VEC_NMI:
-		return IST_NMI;
-	case VEC_DOUBLE_FAULT:
-		return IST_DOUBLE_FAULT;
-	case VEC_MACHINE_CHECK:
-		return IST_MACHINE_CHECK;
-	default:
-		return 0;
-	}
-}
 
 static void idt_init(void)
 {
@@ -49,7 +35,7 @@ static void idt_init(void)
 		idt[v] = (struct idt_gate){
 			.offset_lo = addr & 0xffff,
 			.selector = GDT_KERNEL_CS,
-			.ist_type = IDT_GATE_INTERRUPT | ist_of_vector(v),
+			.ist_type = IDT_GATE_INTERRUPT | HW_VECTOR_IST(v),
 			.offset_mid = (addr >> 16) & 0xffff,
 			.offset_hi = addr >> 32,
 		};
@@ -72,13 +58,16 @@ static void gdt_init(struct cpu *cpu)
 		a->tss.ist[ist - 1] = ist_stack_base(cpu->index, ist) + CONFIG_X86_IST_STACK_SIZE;
 	a->tss.iomap_base = sizeof(a->tss);
 
+	/* The order SYSCALL and SYSRET need (arch/layout.h). */
 	a->gdt[0] = 0;
-	a->gdt[1] = 0x00af9a000000ffff; /* 64-bit code, DPL 0 */
-	a->gdt[2] = 0x00cf92000000ffff; /* data, DPL 0 */
+	a->gdt[GDT_KERNEL_CS / 8] = 0x00af9a000000ffff; /* 64-bit code, DPL 0 */
+	a->gdt[GDT_KERNEL_DS / 8] = 0x00cf92000000ffff; /* data, DPL 0 */
+	a->gdt[GDT_USER_DS / 8] = 0x00cff2000000ffff;	/* data, DPL 3 */
+	a->gdt[GDT_USER_CS / 8] = 0x00affa000000ffff;	/* 64-bit code, DPL 3 */
 	/* 64-bit available TSS: a 16-byte system descriptor. */
-	a->gdt[3] = (limit & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
-		    ((limit >> 16 & 0xf) << 48) | ((tss >> 24 & 0xff) << 56);
-	a->gdt[4] = tss >> 32;
+	a->gdt[GDT_TSS / 8] = (limit & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+			      ((limit >> 16 & 0xf) << 48) | ((tss >> 24 & 0xff) << 56);
+	a->gdt[GDT_TSS / 8 + 1] = tss >> 32;
 }
 
 static void load_tables(struct cpu *cpu)

@@ -20,3 +20,11 @@ void fpu_init(void)
 	asm volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_OSFXSR | CR4_OSXMMEXCPT));
 	asm volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
 }
+
+/* The state FNINIT and the reset MXCSR give, with every x87 and XMM register zero. */
+static const struct fxsave_area fpu_clean = {.fcw = FCW_DEFAULT, .mxcsr = MXCSR_DEFAULT};
+
+void fpu_reset(void)
+{
+	asm volatile("fxrstor %0" : : "m"(fpu_clean));
+}

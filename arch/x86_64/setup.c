@@ -29,6 +29,7 @@ static void arch_cpu_init(struct cpu *cpu)
 	fpu_init();
 	cpu->hwid = lapic_id();
 	percpu_install(cpu);
+	user_mode_init_cpu(cpu);
 }
 
 __noreturn void arch_start(paddr_t boot_param)

@@ -67,20 +67,30 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
 		r->fault_addr = read_cr2();
 	if (tf->vector == VEC_PAGE_FAULT)
 		r->fault = tf->error & PF_PRESENT ? MEM_FAULT_PROTECTION : MEM_FAULT_UNMAPPED;
+	else if (tf->vector == VEC_ALIGNMENT_CHECK)
+		r->fault = MEM_FAULT_ALIGNMENT;
 	r->fault_write = tf->vector == VEC_PAGE_FAULT && (tf->error & PF_WRITE);
 	r->fault_exec = tf->vector == VEC_PAGE_FAULT && (tf->error & PF_FETCH);
 	r->frame = (uintptr_t)tf;
 	r->depth = cpu->trap_depth;
 }
 
+/*
+ * An exception from user mode is the process's (a #DF is always the
+ * kernel's: its saved CS says nothing). RFLAGS.AC is not cleared by the
+ * CPU on entry: whatever the interrupted code had (a user's, or the
+ * kernel's own inside a user access), the handler runs with SMAP enforced;
+ * iretq gives the interrupted code its flag back.
+ */
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
+	arch_user_access_end();
 	if (tf->vector == VEC_NMI) {
 		cpu->nmi_count++;
 		arch_trap_decode(&cpu->last_nmi, tf, cpu);
 	} else if (tf->vector < VEC_FIRST_IRQ) {
-		if (tf->cs & 3)
-			panic("trap from user mode, which this kernel does not run yet");
+		if (arch_frame_from_user(tf) && tf->vector != VEC_DOUBLE_FAULT)
+			trap_user_fault(tf, cpu);
 		tf->rip = trap_exception(tf, cpu, tf->rip);
 	} else {
 		irq_entry(tf->vector);

@@ -1,11 +1,11 @@
 /* ctxswitch/full-frame, x86_64: a new thread starts like an interrupted one, through iretq. */
 #include <kiln/ctxswitch.h>
 #include <kiln/string.h>
+#include <arch/cpu.h>
 #include <arch/fpu.h>
 #include <arch/layout.h>
 #include <generated/hw.h>
 
-#define RFLAGS_RESERVED 0x2 /* bit 1 is always set; IF clear: thread_start() enables IRQs */
 
 /* The layout ctx_switch() leaves: FXSAVE image, link to the frame, the frame. */
 struct full_frame {
@@ -25,7 +25,7 @@ void ctx_prepare(struct thread *t)
 	f->link = (uintptr_t)&f->tf;
 	f->tf.rip = (uintptr_t)thread_trampoline;
 	f->tf.cs = GDT_KERNEL_CS;
-	f->tf.rflags = RFLAGS_RESERVED;
+	f->tf.rflags = RFLAGS_RESERVED; /* IF clear: thread_start() enables IRQs */
 	f->tf.rsp = t->stack_top - 8; /* as if just called */
 	f->tf.ss = GDT_KERNEL_DS;
 	t->saved_sp = (uintptr_t)&f->fx;

@@ -12,6 +12,7 @@
 #include <arch/percpu.h>
 #include <arch/probe.h>
 #include <arch/pte.h>
+#include <arch/user.h>
 
 static inline void arch_irq_disable(void)
 {

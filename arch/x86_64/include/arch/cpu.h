@@ -3,11 +3,30 @@
 #define ARCH_CPU_H
 
 #define MSR_EFER	   0xc0000080
+#define MSR_STAR	   0xc0000081
+#define MSR_LSTAR	   0xc0000082
+#define MSR_SFMASK	   0xc0000084
 #define MSR_FS_BASE	   0xc0000100
 #define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
-#define RFLAGS_IF (1ul << 9)
+/* Bits, as plain numbers: entry assembly uses them too. */
+#define EFER_SCE 0x1 /* SYSCALL/SYSRET enabled */
+
+#define RFLAGS_RESERVED 0x2 /* always set */
+#define RFLAGS_TF	0x100
+#define RFLAGS_IF	0x200
+#define RFLAGS_DF	0x400
+#define RFLAGS_NT	0x4000
+#define RFLAGS_RF	0x10000
+#define RFLAGS_AC	0x40000
+
+#define CR0_AM	 0x40000 /* alignment checks at CPL 3 when RFLAGS.AC is set */
+#define CR4_SMEP 0x100000
+#define CR4_SMAP 0x200000
+
+#define CPUID7_EBX_SMEP 0x80
+#define CPUID7_EBX_SMAP 0x100000
 
 #ifndef __ASSEMBLER__
 #include <kiln/types.h>
@@ -58,6 +77,30 @@ static inline uint64_t read_cr3(void)
 static inline void write_cr3(uint64_t v)
 {
 	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+	asm volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+	asm volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+	asm volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])

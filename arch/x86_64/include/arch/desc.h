@@ -4,19 +4,13 @@
 
 #include <kiln/types.h>
 
-#include <generated/hw.h> /* VEC_*: arch/x86_64/hw.toml */
+#include <generated/hw.h> /* VEC_*, IST_*: arch/x86_64/hw.toml */
 
 /* #PF error code bits */
 #define PF_PRESENT (1u << 0)
 #define PF_WRITE   (1u << 1)
 #define PF_USER	   (1u << 2)
 #define PF_FETCH   (1u << 4)
-
-/* IST slots (1-based, as in the IDT gate). */
-#define IST_NMI		  1
-#define IST_DOUBLE_FAULT  2
-#define IST_MACHINE_CHECK 3
-#define IST_COUNT	  3
 
 struct cpu;
 

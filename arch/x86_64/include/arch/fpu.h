@@ -20,6 +20,8 @@ struct fxsave_area {
 
 /* Let the kernel use SSE instructions (FXSAVE, LDMXCSR): CR0.EM off, CR4.OSFXSR on. */
 void fpu_init(void);
+/* Every x87, MMX and SSE register to its reset value (the state a new process starts with). */
+void fpu_reset(void);
 #endif
 
 #endif

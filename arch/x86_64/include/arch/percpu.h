@@ -5,6 +5,7 @@
 #include <kiln/compiler.h>
 #include <kiln/types.h>
 #include <arch/lapic.h>
+#include <arch/layout.h>
 
 /* Local APIC IDs are 8 bits in xAPIC mode. */
 #define ARCH_MAX_HWID 256
@@ -20,9 +21,17 @@ struct tss {
 } __packed;
 
 struct arch_cpu {
-	/* null, kernel code, kernel data, TSS (two slots) */
-	uint64_t gdt[5];
+	/* null, kernel code, kernel data, user data, user code, TSS (two slots): arch/layout.h */
+	uint64_t gdt[GDT_ENTRIES];
+	/* tss.rsp[0]: the stack a trap or IRQ from user mode starts on (the stackswitch policy's) */
 	struct tss tss;
+	/*
+	 * SYSCALL entry, which has no free register: the stack it switches to
+	 * (the stackswitch policy keeps it current) and where it parks the
+	 * user's stack pointer meanwhile (offsets.h: CPU_SYSCALL_*).
+	 */
+	uintptr_t syscall_sp;
+	uintptr_t syscall_user_sp;
 };
 
 static inline unsigned int arch_cpu_hwid(void)

@@ -1,7 +1,8 @@
-/* Instruction templates for kernel/probe.c (named asm operands: addr, val, ok). */
+/* Instruction templates for kernel/probe.c and kernel/uaccess.c (named asm operands: addr, val, ok). */
 #ifndef ARCH_PROBE_H
 #define ARCH_PROBE_H
 
+#define PROBE_READ8  "movb (%[addr]), %b[val]"
 #define PROBE_READ64 "movq (%[addr]), %[val]"
 #define PROBE_WRITE8 "movb %b[val], (%[addr])"
 #define PROBE_FAILED "movl $0, %k[ok]"

@@ -6,6 +6,7 @@
 
 #define PTE_P	 (1ull << 0)
 #define PTE_W	 (1ull << 1)
+#define PTE_U	 (1ull << 2)
 #define PTE_PWT	 (1ull << 3)
 #define PTE_PCD	 (1ull << 4)
 #define PTE_PS	 (1ull << 7)
@@ -27,10 +28,10 @@ static inline paddr_t pte_addr(pte_t e)
 	return e & PTE_ADDR;
 }
 
-/* Intermediate tables allow everything; leaves restrict. */
+/* Intermediate tables allow everything, user access too; leaves restrict. */
 static inline pte_t pte_table(paddr_t pa)
 {
-	return pa | PTE_P | PTE_W;
+	return pa | PTE_P | PTE_W | PTE_U;
 }
 
 static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot)
@@ -45,6 +46,9 @@ static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot)
 		e |= PTE_NX;
 	if (prot & PROT_DEVICE)
 		e |= PTE_PCD | PTE_PWT;
+	/* The kernel never runs user pages: SMEP faults where the CPU has it. */
+	if (prot & PROT_USER)
+		e |= PTE_U;
 	return e;
 }
 

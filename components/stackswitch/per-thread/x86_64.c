@@ -1,0 +1,11 @@
+/* stackswitch/per-thread, x86_64: every entry from user mode starts at the thread's stack top. */
+#include <kiln/cpu.h>
+#include <kiln/stackswitch.h>
+
+void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
+{
+	/* Traps and IRQs from user mode: the CPU loads it. */
+	cpu->arch.tss.rsp[0] = next->stack_top;
+	/* SYSCALL: the entry's syscall_enter hook loads it. */
+	cpu->arch.syscall_sp = next->stack_top;
+}
