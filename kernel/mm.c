@@ -67,6 +67,8 @@ static void map_ram(const struct mem_range *r)
 void mm_init(const struct boot_info *bi)
 {
 	kernel_pgtable = pgtable_alloc_root();
+	if (!kernel_pgtable)
+		panic("mm: no memory for the kernel page tables");
 
 	map_image_part(_text_start, _text_end, PROT_READ | PROT_EXEC);
 	map_image_part(_rodata_start, _rodata_end, PROT_READ);

@@ -13,12 +13,13 @@ static unsigned int index_at(uintptr_t va, int level)
 
 static size_t table_pages; /* tables allocated so far: never freed */
 
+/* A zeroed table, or NULL when memory is exhausted. */
 static pte_t *table_alloc(void)
 {
 	paddr_t pa = page_alloc();
 
 	if (!pa)
-		panic("pgtable: out of memory for page tables");
+		return NULL;
 	table_pages++;
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	return phys_to_virt(pa);
@@ -34,17 +35,24 @@ pte_t *pgtable_alloc_root(void)
 	return table_alloc();
 }
 
-/* The entry for va at level, creating the tables above it; NULL if a leaf is in the way. */
+/*
+ * The entry for va at level, creating the tables above it; NULL if a leaf
+ * is in the way or memory is exhausted (the tables made so far stay).
+ */
 static pte_t *entry_at(pte_t *root, uintptr_t va, int level)
 {
 	pte_t *table = root;
 
 	for (int l = PGTABLE_LEVELS - 1; l > level; l--) {
 		pte_t *e = &table[index_at(va, l)];
-		if (!pte_valid(*e))
-			*e = pte_table(virt_to_phys(table_alloc()));
-		else if (!pte_is_table(*e, l))
+		if (!pte_valid(*e)) {
+			pte_t *t = table_alloc();
+			if (!t)
+				return NULL;
+			*e = pte_table(virt_to_phys(t));
+		} else if (!pte_is_table(*e, l)) {
 			return NULL;
+		}
 		table = phys_to_virt(pte_addr(*e));
 	}
 	return &table[index_at(va, level)];
@@ -76,7 +84,8 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 		} else {
 			e = entry_at(root, va, 0);
 			if (!e)
-				panic("pgtable: %p is inside a large mapping", (void *)va);
+				panic("pgtable: cannot map %p (inside a large mapping, or out of memory)",
+				      (void *)va);
 			*e = pte_leaf(pa, 0, prot);
 		}
 		va += step;
@@ -84,18 +93,92 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 	}
 }
 
-paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va)
+/* The valid leaf entry that maps va (at *level), or NULL; creates nothing. */
+static pte_t *leaf_of(pte_t *root, uintptr_t va, int *level)
 {
 	pte_t *table = root;
 
-	for (int l = PGTABLE_LEVELS - 1; l > 0; l--) {
-		pte_t e = table[index_at(va, l)];
-		if (!pte_valid(e) || !pte_is_table(e, l))
-			return 0;
-		table = phys_to_virt(pte_addr(e));
+	for (int l = PGTABLE_LEVELS - 1; l >= 0; l--) {
+		pte_t *e = &table[index_at(va, l)];
+		if (!pte_valid(*e))
+			return NULL;
+		if (!pte_is_table(*e, l)) {
+			*level = l;
+			return e;
+		}
+		table = phys_to_virt(pte_addr(*e));
 	}
-	pte_t *leaf = &table[index_at(va, 0)];
-	paddr_t pa = pte_valid(*leaf) ? pte_addr(*leaf) : 0;
+	return NULL;
+}
+
+bool pgtable_map_page(pte_t *root, uintptr_t va, paddr_t pa, unsigned int prot)
+{
+	pte_t *e = entry_at(root, va, 0);
+
+	if (!e)
+		return false;
+	*e = pte_leaf(pa, 0, prot);
+	return true;
+}
+
+paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va)
+{
+	int level;
+	pte_t *leaf = leaf_of(root, va, &level);
+	paddr_t pa;
+
+	if (!leaf || level != 0)
+		return 0;
+	pa = pte_addr(*leaf);
 	*leaf = 0;
 	return pa;
+}
+
+paddr_t pgtable_lookup(pte_t *root, uintptr_t va)
+{
+	int level;
+	pte_t *leaf = leaf_of(root, va, &level);
+
+	return leaf ? pte_addr(*leaf) : 0;
+}
+
+static void table_free(pte_t *table)
+{
+	table_pages--;
+	page_free(virt_to_phys(table));
+}
+
+/* Free the pages that table (at level) maps with 4 KiB entries, and the tables below it. */
+static void free_subtree(pte_t *table, int level)
+{
+	for (unsigned int i = 0; i < 512; i++) {
+		pte_t e = table[i];
+		if (!pte_valid(e))
+			continue;
+		if (level == 0)
+			page_free(pte_addr(e));
+		else if (pte_is_table(e, level))
+			free_subtree(phys_to_virt(pte_addr(e)), level - 1);
+		table[i] = 0;
+	}
+	table_free(table);
+}
+
+void pgtable_free_range(pte_t *root, uintptr_t lo, uintptr_t hi)
+{
+	const int top = PGTABLE_LEVELS - 1;
+	const uintptr_t span = (uintptr_t)1 << (PAGE_SHIFT + 9 * top);
+
+	BUG_ON(lo % span || hi % span);
+	for (uintptr_t va = lo; va != hi; va += span) {
+		pte_t *e = &root[index_at(va, top)];
+		if (pte_valid(*e) && pte_is_table(*e, top))
+			free_subtree(phys_to_virt(pte_addr(*e)), top - 1);
+		*e = 0;
+	}
+}
+
+void pgtable_free_root(pte_t *root)
+{
+	table_free(root);
 }

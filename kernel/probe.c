@@ -7,6 +7,19 @@
 #define PROBE(insn) \
 	"1: " insn "\n\t" EXTABLE_ENTRY("1b", "2f") PROBE_BRANCH " 3f\n2: " PROBE_FAILED "\n3:"
 
+bool probe_read8(uintptr_t addr, uint8_t *val)
+{
+	uint32_t v = 0;
+	int ok = 1;
+
+	asm volatile(PROBE(PROBE_READ8)
+		     : [val] "+r"(v), [ok] "+r"(ok)
+		     : [addr] "r"(addr)
+		     : "memory");
+	*val = v;
+	return ok;
+}
+
 bool probe_read64(uintptr_t addr, uint64_t *val)
 {
 	uint64_t v = 0;

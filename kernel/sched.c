@@ -10,7 +10,9 @@
 #include <kiln/kstack.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
+#include <kiln/process.h>
 #include <kiln/sched.h>
+#include <kiln/stackswitch.h>
 
 static void enqueue(struct cpu *cpu, struct thread *t)
 {
@@ -78,6 +80,10 @@ static __always_inline struct sched_switch pick(void)
 		/* Interrupt nesting is the thread's: a preempted one may be inside its handler. */
 		prev->trap_depth = cpu->trap_depth;
 		cpu->trap_depth = next->trap_depth;
+		stackswitch_thread_in(cpu, next);
+		/* A kernel thread runs in whatever user space is active: its half is the kernel's. */
+		if (next->process)
+			uspace_activate(&next->process->uspace);
 	}
 	return (struct sched_switch){prev, next};
 }

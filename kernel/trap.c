@@ -4,6 +4,8 @@
 #include <kiln/irq.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
+#include <kiln/printk.h>
+#include <kiln/process.h>
 #include <kiln/sched.h>
 #include <kiln/thread.h>
 #include <kiln/trap.h>
@@ -29,6 +31,21 @@ uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc)
 		trap_fatal(tf, cpu, pc);
 	arch_trap_decode(&cpu->last_fixup, tf, cpu);
 	return fixup->fixup;
+}
+
+__noreturn void trap_user_fault(struct trap_frame *tf, struct cpu *cpu)
+{
+	struct process *p = process_current();
+	struct trap_record r;
+
+	arch_trap_decode(&r, tf, cpu);
+	/* A user thread is always a process's: a frame from user mode without one is the kernel's bug. */
+	if (!p)
+		panic("%s from user mode in kernel thread '%s'", arch_trap_name(&r),
+		      thread_current()->name);
+	printk("process '%s' (pid %ld) killed: %s, address %p, pc %p\n", p->name, p->pid,
+	       arch_trap_name(&r), (void *)r.fault_addr, (void *)r.pc);
+	process_exit(KILN_STATUS_FAULT);
 }
 
 void irq_entry(unsigned int hw)

@@ -73,8 +73,9 @@ def template_error(e):
 def kbuild_dirs(cfg, arch, variants):
     dirs = ["kernel", "arch/" + arch, "platforms/" + cfg["PLATFORM_NAME"]]
     dirs += ["components/%s/%s" % cv for cv in variants.items()]
+    dirs.append("user")
     if cfg.get("KTEST"):
-        dirs.append("tests/kernel")
+        dirs += ["tests/kernel", "tests/user"]
     return dirs
 
 
@@ -167,6 +168,7 @@ def _render_tree(kconf, profile, arch, kvm):
                   for name in arch_templates(arch, ".h")]
     templates += [("templates/%s/%s" % (arch, name), "generated/" + name[:-len(".j2")])
                   for name in entry_templates(arch)]
+    templates.append(("templates/user_programs.S.j2", "generated/user_programs.S"))
     templates.append(("build.ninja.in", "build.ninja"))
     for tpl, out in templates:
         if out.endswith(".ninja"):

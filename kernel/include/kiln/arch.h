@@ -111,7 +111,8 @@ static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot);
  * USER_VA_START, USER_VA_END: the user half, [start, end), that a process
  * may map; both page-aligned, below every kernel address. PROT_USER (kiln/
  * pgtable.h) makes pte_leaf() build a user page; user pages are never
- * executable by the kernel.
+ * executable by the kernel. ELF_MACHINE: the e_machine of this arch's
+ * executables.
  */
 /*
  * Prepare root, a fresh zeroed page-table root, to serve a process: the
@@ -169,7 +170,7 @@ const char *arch_trap_name(const struct trap_record *r);
 	!defined(KSTACK_AREA_BASE) || !defined(KSTACK_AREA_SLOTS) || !defined(ARCH_MAX_HWID)
 #error "<arch/arch_inline.h> lacks a constant that kiln/arch.h names"
 #endif
-#if !defined(USER_VA_START) || !defined(USER_VA_END)
+#if !defined(USER_VA_START) || !defined(USER_VA_END) || !defined(ELF_MACHINE)
 #error "<arch/arch_inline.h> lacks the user address range"
 #endif
 #if !defined(PROBE_READ8) || !defined(PROBE_READ64) || !defined(PROBE_WRITE8) || !defined(PROBE_FAILED) || \

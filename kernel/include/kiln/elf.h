@@ -4,14 +4,38 @@
 
 #include <kiln/uspace.h>
 
+/* The ELF64 structures and values the loader reads. */
+#define EI_NIDENT 16
+#define ET_EXEC	  2
+#define PT_LOAD	  1
+#define PT_DYNAMIC 2
+#define PT_INTERP 3
+#define PF_X	  0x1
+#define PF_W	  0x2
+#define PF_R	  0x4
+
+struct elf64_ehdr {
+	uint8_t e_ident[EI_NIDENT];
+	uint16_t e_type, e_machine;
+	uint32_t e_version;
+	uint64_t e_entry, e_phoff, e_shoff;
+	uint32_t e_flags;
+	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t p_type, p_flags;
+	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
 /* The most program headers an image may have. */
 #define ELF_MAX_PHDRS 16
 
 /*
  * Check every header field the loader uses, then map and fill each PT_LOAD
  * segment. Returns 0 and the entry point, or -ENOEXEC when the image is
- * malformed (nothing is mapped then), -EINVAL when a segment collides with
- * a mapping of us, -ENOMEM.
+ * malformed (nothing is mapped then); -EINVAL when a segment collides with
+ * a mapping of us, -ENOMEM: part of the image may be mapped, destroy us.
  */
 int elf_load(struct uspace *us, const void *image, size_t size, uintptr_t *entry);
 

@@ -23,12 +23,14 @@
 
 typedef uint64_t pte_t;
 
-/* A fresh zeroed root table from the page allocator. */
+/* A fresh zeroed root table from the page allocator, or NULL when memory is exhausted. */
 pte_t *pgtable_alloc_root(void);
 /* Pages of page tables allocated so far (the boot tables in the image not counted). */
 size_t pgtable_pages(void);
 void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned int prot,
 		 unsigned int flags);
+/* Map one 4 KiB page; false when memory for a table is exhausted or a large mapping is in the way. */
+bool pgtable_map_page(pte_t *root, uintptr_t va, paddr_t pa, unsigned int prot);
 /* Clears the 4 KiB mapping of va; returns the page it mapped, or 0. The caller flushes the TLB. */
 paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va);
 

@@ -8,6 +8,7 @@
 
 #include <kiln/types.h>
 
+bool probe_read8(uintptr_t addr, uint8_t *val);
 bool probe_read64(uintptr_t addr, uint64_t *val);
 bool probe_write8(uintptr_t addr, uint8_t val);
 

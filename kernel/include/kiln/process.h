@@ -15,9 +15,10 @@ struct process {
 	char name[KILN_NAME_MAX + 1];
 	struct uspace uspace;
 	struct thread *thread;
-	struct process *parent; /* NULL: the kernel, or the parent exited */
-	unsigned long arg;	/* main()'s argument */
-	bool exited;
+	struct process *parent; /* NULL: the kernel, or an orphan */
+	bool orphan;		/* its parent exited: nobody waits for it */
+	uintptr_t entry;
+	unsigned long arg; /* main()'s argument */
 	long status;
 	struct process *next; /* all processes */
 };

@@ -9,6 +9,8 @@
 #include <kiln/compiler.h>
 #include <kiln/types.h>
 
+struct process;
+
 #define THREAD_PRIORITIES   8
 #define THREAD_PRIO_IDLE    0
 #define THREAD_PRIO_DEFAULT 4
@@ -44,6 +46,7 @@ struct thread {
 	unsigned int trap_depth;	 /* cpu->trap_depth while switched out */
 	unsigned long switches;		 /* times switched in */
 	unsigned long preemptions;	 /* times switched out by the timer */
+	struct process *process;	 /* NULL: a kernel thread */
 };
 
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority);

@@ -16,6 +16,9 @@
 #define KERNEL_LOAD_PA 0x40400000
 #define KERNEL_VMA     (LINEAR_MAP_BASE + KERNEL_LOAD_PA)
 
+/* e_machine of a user program */
+#define ELF_MACHINE 183 /* EM_AARCH64 */
+
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1 << PAGE_SHIFT)
 

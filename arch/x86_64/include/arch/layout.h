@@ -10,6 +10,9 @@
 /* The boot page tables map this much at the direct map and identity. */
 #define BOOT_MAP_SIZE 0x100000000
 
+/* e_machine of a user program */
+#define ELF_MACHINE 62 /* EM_X86_64 */
+
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1 << PAGE_SHIFT)
 
