@@ -143,6 +143,12 @@ static void reap_orphans(void)
 	}
 }
 
+struct process *process_find(long pid)
+{
+	BUG_ON(arch_irq_enabled());
+	return *find_link(pid);
+}
+
 long process_wait(long pid, long *status)
 {
 	struct process *self = process_current(), **link;

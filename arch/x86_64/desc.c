@@ -6,6 +6,7 @@
 #include <arch/layout.h>
 
 #define IDT_GATE_INTERRUPT 0x8e00 /* present, DPL 0, 64-bit interrupt gate */
+#define IDT_GATE_DPL3	   0x6000 /* user mode may use it (int3, into) */
 
 struct idt_gate {
 	uint16_t offset_lo;
@@ -35,7 +36,8 @@ static void idt_init(void)
 		idt[v] = (struct idt_gate){
 			.offset_lo = addr & 0xffff,
 			.selector = GDT_KERNEL_CS,
-			.ist_type = IDT_GATE_INTERRUPT | HW_VECTOR_IST(v),
+			.ist_type = IDT_GATE_INTERRUPT | HW_VECTOR_IST(v) |
+				    (HW_VECTOR_USER_GATE(v) ? IDT_GATE_DPL3 : 0),
 			.offset_mid = (addr >> 16) & 0xffff,
 			.offset_hi = addr >> 32,
 		};

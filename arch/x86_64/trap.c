@@ -87,10 +87,13 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 	arch_user_access_end();
 	if (tf->vector == VEC_NMI) {
 		cpu->nmi_count++;
+		cpu->arch.nmi_from_user += arch_frame_from_user(tf);
 		arch_trap_decode(&cpu->last_nmi, tf, cpu);
 	} else if (tf->vector < VEC_FIRST_IRQ) {
-		if (arch_frame_from_user(tf) && tf->vector != VEC_DOUBLE_FAULT)
+		if (arch_frame_from_user(tf) && tf->vector != VEC_DOUBLE_FAULT) {
+			cpu->arch.user_fault_vector = tf->vector;
 			trap_user_fault(tf, cpu);
+		}
 		tf->rip = trap_exception(tf, cpu, tf->rip);
 	} else {
 		irq_entry(tf->vector);

@@ -47,6 +47,11 @@ long process_wait(long pid, long *status);
 __noreturn void process_exit(long status);
 /* The calling thread's process, or NULL in a kernel thread. */
 struct process *process_current(void);
+/*
+ * The process pid, or NULL. Interrupts must be disabled while the result
+ * is used: the process may otherwise exit and be freed meanwhile.
+ */
+struct process *process_find(long pid);
 
 /* The user stack every process starts on: [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP). */
 #define USER_STACK_SIZE (64 * 1024)

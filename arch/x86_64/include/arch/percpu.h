@@ -32,6 +32,9 @@ struct arch_cpu {
 	 */
 	uintptr_t syscall_sp;
 	uintptr_t syscall_user_sp;
+	/* For tests and diagnostics: NMIs taken in user mode; the last exception that killed a process. */
+	unsigned long nmi_from_user;
+	uint64_t user_fault_vector;
 };
 
 static inline unsigned int arch_cpu_hwid(void)

@@ -12,6 +12,8 @@ struct switch_frame {
 	uint64_t r15, r14, r13, r12, rbx, rbp;
 	uint64_t rip; /* pushed by the call to ctx_switch() */
 };
+_Static_assert(sizeof(struct switch_frame) % 16 == 0,
+	       "the frame ends 16-byte aligned below the return address: FXSAVE goes below it");
 #elif defined(__aarch64__)
 struct switch_frame {
 	uint64_t x19, x20, x21, x22, x23, x24, x25, x26, x27, x28;

@@ -1,0 +1,235 @@
+/*
+ * x86_64 user mode: what the SYSCALL entry, the trap entry and the switch
+ * give back to user code (tests/user/x86_64/ programs check it from the
+ * inside and return their failures), what kills a process, and NMIs where
+ * the saved CS does not say which GS base is live.
+ */
+#include <kiln/arch.h>
+#include <kiln/cpu.h>
+#include <kiln/ktest.h>
+#include <kiln/printk.h>
+#include <kiln/process.h>
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include "../../user/x86_64/x86_user.h"
+
+STATIC_ASSERT(X86_USER_STACK_TOP == USER_STACK_TOP, "x86_user.h agrees with kiln/process.h");
+
+void x86_churn(volatile const unsigned char *stop);
+void syscall_entry(void);
+
+/* Spawn name(arg) and return its exit status (or the spawn error). */
+static long run(const char *name, unsigned long arg)
+{
+	long status, pid = process_spawn(name, arg);
+
+	if (pid < 0)
+		return pid;
+	return process_wait(pid, &status) == pid ? status : -1000;
+}
+
+static volatile unsigned char churn_stop;
+
+static void churn(void *arg)
+{
+	(void)arg;
+	x86_churn(&churn_stop);
+}
+
+/*
+ * Run name(arg) with a kernel thread of the same priority interleaved:
+ * timer preemption switches between them, and the kernel thread fills
+ * every register with kernel addresses meanwhile. The status, and in
+ * *preempted how often the kernel thread was preempted (proof that the two
+ * really interleaved).
+ */
+static long run_interleaved(const char *name, unsigned long arg, unsigned long *preempted)
+{
+	struct thread *t;
+	long status;
+
+	churn_stop = 0;
+	t = thread_create("x86-churn", churn, NULL, THREAD_PRIO_DEFAULT);
+	if (!t)
+		return -ENOMEM;
+	status = run(name, arg);
+	churn_stop = 1;
+	*preempted = t->preemptions;
+	thread_join(t);
+	return status;
+}
+
+KTEST(x86_syscall_preserves_user_registers)
+{
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_SYSCALLS, 0)), 0);
+}
+
+KTEST(x86_interrupts_preserve_user_registers)
+{
+	unsigned long preempted = 0;
+
+	KEXPECT_EQ(run_interleaved("x86_regs", X86_REGS_ARG(X86_REGS_SPIN, 0), &preempted), 0);
+	KEXPECT_GT(preempted, 2);
+}
+
+KTEST(x86_user_red_zone_survives)
+{
+	unsigned long preempted = 0;
+
+	KEXPECT_EQ(run_interleaved("x86_regs", X86_REGS_ARG(X86_REGS_REDZONE, 0), &preempted), 0);
+	KEXPECT_GT(preempted, 2);
+}
+
+KTEST(x86_tiny_user_stack_survives_10000_syscalls)
+{
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_TINY_STACK, 0)), 0);
+}
+
+/*
+ * Two processes yield to each other with different SIMD state: neither may
+ * see the other's. (Named ctx_*: the switch's mutation run selects it.)
+ */
+KTEST(ctx_user_simd_state_is_per_process)
+{
+	long a = process_spawn("x86_regs", X86_REGS_ARG(X86_REGS_XMM_YIELD, 1));
+	long b = process_spawn("x86_regs", X86_REGS_ARG(X86_REGS_XMM_YIELD, 2));
+	long sa = -1, sb = -1;
+
+	KASSERT_GT(a, 0);
+	KASSERT_GT(b, 0);
+	KEXPECT_EQ(process_wait(a, &sa), a);
+	KEXPECT_EQ(process_wait(b, &sb), b);
+	KEXPECT_EQ(sa, 0);
+	KEXPECT_EQ(sb, 0);
+}
+
+KTEST(x86_user_starts_with_clean_registers)
+{
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_ENTRY, 0x5a5a)), 0);
+}
+
+static const uint8_t fault_vector[X86_FAULT_MODES] = {
+	[X86_FAULT_DIVIDE] = VEC_DIVIDE,
+	[X86_FAULT_UD2] = VEC_INVALID_OPCODE,
+	[X86_FAULT_HLT] = VEC_GP,
+	[X86_FAULT_NONCANONICAL] = VEC_GP,
+	[X86_FAULT_INT_NMI] = VEC_GP,
+	[X86_FAULT_INT_IRQ] = VEC_GP,
+	[X86_FAULT_ALIGNMENT] = VEC_ALIGNMENT_CHECK,
+	[X86_FAULT_BREAKPOINT] = VEC_BREAKPOINT,
+	[X86_FAULT_TF_SYSCALL] = VEC_DEBUG,
+	[X86_FAULT_KERNEL_WRITE] = VEC_PAGE_FAULT,
+};
+
+/*
+ * Each exception kills its process only, and the kernel goes on. A CPU
+ * that does not check alignment (QEMU's TCG does not model #AC) lets the
+ * misaligned load through: that process lives, and says so.
+ */
+KTEST(x86_user_exceptions_kill_only_the_process)
+{
+	struct cpu *cpu = this_cpu();
+
+	for (unsigned int mode = 1; mode < X86_FAULT_MODES; mode++) {
+		long status;
+
+		cpu->arch.user_fault_vector = ~0ull;
+		status = run("x86_fault", mode);
+		if (mode == X86_FAULT_ALIGNMENT && status == 0) {
+			printk("# no #AC: this CPU model does not check alignment\n");
+			continue;
+		}
+		KEXPECT_EQ(status, KILN_STATUS_FAULT);
+		KEXPECT_EQ(cpu->arch.user_fault_vector, fault_vector[mode]);
+	}
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_SYSCALLS, 0)), 0);
+}
+
+/*
+ * The process makes 1000 system calls, each right behind a self-NMI it
+ * sends through the local APIC (mapped into it here, with a 2 MiB entry
+ * that uspace_destroy() leaves alone): each NMI lands on the first
+ * instruction of the SYSCALL entry, CS the kernel's, GS the user's. The
+ * paranoid entry must find and give back the user's GS, or the kernel
+ * dies on its first per-CPU access.
+ */
+KTEST(x86_nmi_in_syscall_entry_window)
+{
+	struct cpu *cpu = this_cpu();
+	unsigned long before = cpu->nmi_count;
+	struct process *p;
+	long pid, status = -1;
+
+	arch_irq_disable();
+	pid = process_spawn("x86_nmi_window", X86_USER_LAPIC_VA);
+	p = pid > 0 ? process_find(pid) : NULL;
+	if (p)
+		pgtable_map(p->uspace.root, X86_USER_LAPIC_VA, virt_to_phys((void *)lapic_mmio),
+			    PGTABLE_LARGE_SIZE, PROT_READ | PROT_WRITE | PROT_DEVICE | PROT_USER,
+			    PGTABLE_LARGE);
+	arch_irq_enable();
+	KASSERT_TRUE(p != NULL);
+	KEXPECT_EQ(process_wait(pid, &status), pid);
+	KEXPECT_EQ(status, 0);
+	KEXPECT_GE(cpu->nmi_count - before, 1000);
+	KEXPECT_EQ(cpu->last_nmi.pc, (uintptr_t)syscall_entry);
+	KEXPECT_EQ(cpu->last_nmi.depth, 1);
+}
+
+/*
+ * The paranoid entry, called with the user's GS live in kernel mode (as in
+ * the SYSCALL window): it must swap to the kernel's and back, leaving
+ * exactly the GS it found. Under a percpu variant without GS state there
+ * is nothing to swap, and the same holds trivially.
+ */
+KTEST(x86_paranoid_entry_restores_user_gs)
+{
+	struct cpu *cpu = this_cpu();
+	unsigned long before = cpu->nmi_count;
+	uint64_t user_gs = 0x00007f0012345000ull, kernel_gs_before, seen, kernel_seen;
+
+	arch_irq_disable();
+	lapic_write(LAPIC_REG_ICR_HI, lapic_id() << 24);
+	kernel_gs_before = rdmsr(MSR_KERNEL_GS_BASE);
+	wrmsr(MSR_KERNEL_GS_BASE, user_gs);
+	/* From here to the second swapgs nothing may touch a per-CPU variable. */
+	asm volatile("swapgs\n\t"
+		     "movl %[nmi], (%[icr])\n\t"
+		     "1: cmpq %[before], (%[count])\n\t"
+		     "je 1b\n\t"
+		     "movl %[gs_msr], %%ecx\n\t"
+		     "rdmsr\n\t"
+		     "shlq $32, %%rdx\n\t"
+		     "orq %%rax, %%rdx\n\t"
+		     "movq %%rdx, %[seen]\n\t"
+		     "swapgs"
+		     : [seen] "=m"(seen)
+		     : [icr] "r"(lapic_mmio + LAPIC_REG_ICR_LO), [nmi] "i"(0x400),
+		       [count] "r"(&cpu->nmi_count), [before] "r"(before),
+		       [gs_msr] "i"(MSR_GS_BASE)
+		     : "rax", "rcx", "rdx", "memory", "cc");
+	kernel_seen = rdmsr(MSR_KERNEL_GS_BASE);
+	wrmsr(MSR_KERNEL_GS_BASE, kernel_gs_before);
+	arch_irq_enable();
+	KEXPECT_EQ(cpu->nmi_count, before + 1);
+	KEXPECT_EQ(seen, user_gs);
+	KEXPECT_EQ(kernel_seen, user_gs);
+	KEXPECT_EQ(cpu->last_nmi.depth, 1);
+}
+
+/*
+ * A process hammers system calls while NMIs arrive from outside at random
+ * moments (tests/host/test_nmi.py injects them through QEMU's monitor for
+ * this test): every check in the process must hold. Reports how many NMIs
+ * it took, and how many of those in user mode.
+ */
+KTEST(x86_nmi_storm_during_syscalls)
+{
+	struct cpu *cpu = this_cpu();
+	unsigned long before = cpu->nmi_count, user_before = cpu->arch.nmi_from_user;
+
+	for (unsigned int i = 0; i < 5; i++)
+		KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_SYSCALLS, 0)), 0);
+	printk("# x86_nmi_storm_during_syscalls: %lu NMIs, %lu in user mode\n",
+	       cpu->nmi_count - before, cpu->arch.nmi_from_user - user_before);
+}
