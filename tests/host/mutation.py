@@ -1,5 +1,6 @@
-"""Mutation harness for generated assembly: prove that every instruction of a save or restore
-sequence is load-bearing.
+"""Mutation harness for generated assembly and variant sources: prove that every instruction of
+a save or restore sequence, and every line a variant contributes to the entry paths, is
+load-bearing.
 
 A mutant is one generated file of a build directory (e.g. generated/switch.S) with one line
 dropped, or one register dropped from a save or restore instruction (for a pair instruction
@@ -11,13 +12,17 @@ still pass survived: the instruction it dropped is not load-bearing, or no test 
 
 transfers() enumerates the candidates from the generated text itself, so the mutants follow
 the templates and variants as they change: every instruction that moves architectural state
-between a register and memory (or a system register) is one.
+between a register and memory (or a system register) is one. hook_line_mutants() drops, one at
+a time, each instruction that named hooks wrote into a generated file (its sidecar map says
+which lines those are); c_statement_mutants() each statement of a C function of a variant,
+which SourceMutationRunner mutates in a private copy of the source tree.
 
 Reusable by other generated files: give MutationRunner the build, the file and a test pattern.
 """
 
 import concurrent.futures
 import dataclasses
+import json
 import queue
 import re
 import shutil
@@ -190,6 +195,32 @@ def mutants(file, text, arch):
     return out
 
 
+def hook_line_mutants(file, text, map_text, hooks):
+    """A drop-line mutant for every instruction that one of `hooks`, a set of (component,
+    hook) pairs, wrote into a generated file, as its sidecar map (map_text) records."""
+    owners = {}
+    for r in json.loads(map_text)["hooks"]:
+        if (r["component"], r["hook"]) in hooks:
+            first, last = r["lines"]
+            for n in range(first - 1, last):
+                owners[n] = "%s/%s/%s" % (r["component"], r["variant"], r["hook"])
+    lines = text.splitlines()
+    return [Mutant(file, n, "hook line", owners[n], None, _code(lines[n]))
+            for n in sorted(owners) if _code(lines[n])]
+
+
+def c_statement_mutants(file, text, function):
+    """A drop-line mutant for every statement (a line ending in ';') in the body of the C
+    function `function`, defined at the start of a line with its body closed by a '}' in
+    column 0."""
+    lines = text.splitlines()
+    start = next(i for i, l in enumerate(lines)
+                 if re.match(r"^\w[\w\s*]*\b%s\(" % re.escape(function), l))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("}"))
+    return [Mutant(file, n, "statement", function, None, lines[n].strip())
+            for n in range(start, end) if lines[n].strip().endswith(";")]
+
+
 # ---------------------------------------------------------------------------
 # Running them
 
@@ -226,8 +257,13 @@ class MutationRunner:
         self.workdir = Path(workdir)
         self.workers = workers
         self.timeout = timeout
-        self.original = (self.build_dir / file).read_text()
+        self.original = self.source_root(self.build_dir).joinpath(file).read_text()
         self.obj = "obj/%s.o" % Path(file).with_suffix("")
+
+    def source_root(self, d):
+        """Where file lies for the build directory d: the build directory itself (a generated
+        file)."""
+        return d
 
     def _boot(self, d):
         return kh.qemu_run(self.arch, d / "kernel.elf", "test",
@@ -257,7 +293,7 @@ class MutationRunner:
 
     def _run_one(self, d, m):
         start = time.monotonic()
-        target = d / self.file
+        target = self.source_root(d) / self.file
         target.write_text(m.apply(self.original))
         proc = kh.ninja(d)
         assert proc.returncode == 0, "mutant %s does not build:\n%s" % (m, kh.describe(proc))
@@ -284,6 +320,33 @@ class MutationRunner:
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=self.workers) as pool:
             return list(pool.map(task, mutant_list))
+
+
+class SourceMutationRunner(MutationRunner):
+    """Runs mutants of a source file of the tree (a variant's C file): each worker builds the
+    configuration of `build` (a conftest Build) from its own copy of the tree, and the mutant
+    is written there; the tree itself is never touched."""
+
+    def __init__(self, build, file, selection, workdir, workers=1, timeout=20):
+        self.build = build
+        super().__init__(build.path, build.arch, file, selection, workdir, workers, timeout)
+
+    def source_root(self, d):
+        return kh.ROOT if d == self.build_dir else d.parent / "tree"
+
+    def _copies(self):
+        dirs = []
+        for i in range(self.workers):
+            base = self.workdir / ("worker%d" % i)
+            tree = kh.copy_tree(base / "tree")
+            d = base / "build"
+            proc = kh.configure_build_dir(d, self.build.profile, self.arch, self.build.sets,
+                                          root=tree)
+            assert proc.returncode == 0, kh.describe(proc)
+            proc = kh.ninja(d)
+            assert proc.returncode == 0, "copy of the tree does not build:\n" + kh.describe(proc)
+            dirs.append(d)
+        return dirs
 
 
 def summary(label, total, killed, seconds=None):

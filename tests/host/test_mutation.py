@@ -7,6 +7,7 @@ to fail. The kill rates are printed at the end of the run. A register that truly
 saved belongs out of the save list, not in an exception here.
 """
 
+import json
 import os
 import re
 import time
@@ -15,7 +16,7 @@ import pytest
 
 import kiln_harness as kh
 import mutation
-from kiln_harness import ARCHES, DEFAULT_ARCH, DEFAULT_PROFILE, PROFILES
+from kiln_harness import ARCHES, DEFAULT_ARCH, DEFAULT_PROFILE, PROFILES, ROOT
 
 TARGET = "generated/switch.S"
 # The tests that exercise the switch: ABI across yield and direct switch, FP state,
@@ -102,3 +103,86 @@ def test_mutants_x86_moves_pushes_and_state():
                    ("restore", "msr[%ecx]", 8), ("restore", "r15", 9)]
     dropped = mutation.mutants("f.S", text, "x86_64")[2].apply(text)
     assert "%rbx" not in dropped and dropped.count("\n") == text.count("\n") - 1
+
+
+# ---------------------------------------------------------------------------
+# The way between user and kernel mode: every line a variant contributes to it
+
+ENTRY = "generated/entry.S"
+# The hooks that make user mode work: GS on every crossing (percpu), the stack a crossing
+# runs on (stackswitch).
+USER_HOOKS = {("percpu", h) for h in ("enter_from", "exit_to", "enter_from_user", "exit_to_user",
+                                      "paranoid_enter", "paranoid_exit")} | \
+             {("stackswitch", h) for h in ("enter", "syscall_enter")}
+# The C half of the stack switch: what it keeps current at each switch (TSS.rsp0, the SYSCALL
+# stack), per arch: (source, function).
+STACKSWITCH_C = {"x86_64": ("components/stackswitch/per-thread/x86_64.c", "stackswitch_thread_in")}
+# Tests that cross into and out of user mode every way there is, per arch: system calls with
+# every register checked, interrupts and preemption in user mode, the red zone, NMIs in the
+# kernel, in user mode and in the SYSCALL window.
+USER_SELECTION = {"x86_64": "x86_syscall*,x86_interrupts*,x86_user_red*,x86_nmi_runs*,x86_nmi_in*,x86_paranoid*,user_process_exit*"}
+USER_CASES = [(a, p) for a in ARCHES if a in USER_SELECTION for p in PROFILES]
+
+
+def record_and_check(label, runner, results, start):
+    line = mutation.record(label, results, time.monotonic() - start)
+    print(line)
+    survivors = [str(r.mutant) for r in results if not r.killed]
+    assert not survivors, "%s\nno selected test (%s) fails without:\n  %s" % (
+        line, ", ".join(runner.tests), "\n  ".join(survivors))
+
+
+@pytest.mark.parametrize("arch, profile", USER_CASES, ids=["%s-%s" % c for c in USER_CASES])
+def test_mutation_every_user_entry_line_is_load_bearing(arch, profile, builds, tmp_path):
+    """Drop, one at a time, each instruction the percpu and stackswitch variants wrote into
+    the entry paths for user mode (swapgs and its tests, the SYSCALL stack switch): a user-mode
+    test must fail every time."""
+    b = builds.built(profile, arch)
+    text = (b.path / ENTRY).read_text()
+    mutants = mutation.hook_line_mutants(ENTRY, text, (b.path / (ENTRY + ".map")).read_text(),
+                                         USER_HOOKS)
+    assert any(m.what.startswith("stackswitch/") for m in mutants), (
+        "no stackswitch line in %s of %s: the SYSCALL stack switch went missing" % (ENTRY, b))
+    runner = mutation.MutationRunner(b.path, arch, ENTRY, USER_SELECTION[arch], tmp_path,
+                                     workers=WORKERS, timeout=BOOT_TIMEOUT)
+    start = time.monotonic()
+    results = runner.run(mutants)
+    record_and_check("%s user-mode hook lines (%s, %s)" % (ENTRY, profile, arch), runner,
+                     results, start)
+
+
+@pytest.mark.parametrize("arch", sorted(STACKSWITCH_C))
+def test_mutation_every_stackswitch_statement_is_load_bearing(arch, builds, tmp_path):
+    """Drop, one at a time, each statement of the stackswitch variant's switch-time C code
+    (TSS.rsp0 and the SYSCALL stack slot), in a private copy of the tree."""
+    source, function = STACKSWITCH_C[arch]
+    b = builds.built(DEFAULT_PROFILE, arch)
+    mutants = mutation.c_statement_mutants(source, (ROOT / source).read_text(), function)
+    assert len(mutants) >= 2, mutants
+    runner = mutation.SourceMutationRunner(b, source, USER_SELECTION[arch], tmp_path,
+                                           workers=min(WORKERS, len(mutants)),
+                                           timeout=BOOT_TIMEOUT)
+    start = time.monotonic()
+    results = runner.run(mutants)
+    record_and_check("%s %s() (%s, %s)" % (source, function, b.profile, arch), runner, results,
+                     start)
+
+
+def test_hook_line_mutants_follow_the_map():
+    text = "\t/* 1. */\n\ttestb\t$3, 8(%rsp)\n\tjz\t1f\n\tswapgs\n1:\n\tmovq\t%rax, %rbx\n"
+    sidecar = json.dumps({"hooks": [
+        {"lines": [2, 5], "component": "percpu", "variant": "gsbase", "hook": "enter_from"},
+        {"lines": [6, 6], "component": "hardening", "variant": "x", "hook": "after_save"}]})
+    got = [(m.line, m.what, m.original)
+           for m in mutation.hook_line_mutants("f.S", text, sidecar, {("percpu", "enter_from")})]
+    assert got == [(1, "percpu/gsbase/enter_from", "testb\t$3, 8(%rsp)"),
+                   (2, "percpu/gsbase/enter_from", "jz\t1f"),
+                   (3, "percpu/gsbase/enter_from", "swapgs")]
+
+
+def test_c_statement_mutants_take_the_function_body():
+    text = ("#include <x.h>\n\nvoid other(void)\n{\n\tx = 1;\n}\n\n"
+            "void f(struct cpu *cpu, struct thread *t)\n{\n\t/* a; */\n\tcpu->a = t->b;\n"
+            "\tif (x)\n\t\tcpu->c = 2;\n}\n")
+    got = [(m.line, m.original) for m in mutation.c_statement_mutants("f.c", text, "f")]
+    assert got == [(10, "cpu->a = t->b;"), (12, "cpu->c = 2;")]

@@ -1,7 +1,8 @@
-"""NMIs from outside: QEMU's QMP inject-nmi while x86_nmi_runs_on_ist_stack runs. An NMI can
-arrive at any time, also inside the test's window between sending its own NMI and checking
-it: the test must hold anyway (see ../shared/qemu-notes.md, NMI injection). Standard library
-only: the QMP client is a Unix socket and JSON lines."""
+"""NMIs from outside: QEMU's QMP inject-nmi while x86_nmi_runs_on_ist_stack runs, and while
+x86_nmi_storm_during_syscalls has a user process hammer system calls. An NMI can arrive at any
+time, also inside the test's window between sending its own NMI and checking it, or between
+SYSCALL and its swapgs: the tests must hold anyway (see ../shared/qemu-notes.md, NMI
+injection). Standard library only: the QMP client is a Unix socket and JSON lines."""
 
 import json
 import re
@@ -18,6 +19,7 @@ import kiln_harness as kh
 from kiln_harness import ARCHES, PROFILES
 
 NMI_TEST = "x86_nmi_runs_on_ist_stack"
+STORM_TEST = "x86_nmi_storm_during_syscalls"
 
 
 class Qmp:
@@ -84,12 +86,12 @@ class Injector(threading.Thread):
                 qmp.close()
 
 
-def boot_with_outside_nmis(build, sock):
-    """Boot the NMI test alone; from the kernel's banner on (its IDT and IST stacks are set
-    up by then) inject NMIs through QMP until the test's result line. Returns
-    (exit status, output, injector)."""
+def boot_with_outside_nmis(build, sock, test=NMI_TEST):
+    """Boot one test alone; from the kernel's banner on (its IDT and IST stacks are set up by
+    then) inject NMIs through QMP until the test's result line. Returns (exit status, output,
+    injector)."""
     cmd = kh.qemu_run_cmd(build.arch, build.kernel, "test") + [
-           "--append", "kiln.test=" + NMI_TEST,
+           "--append", "kiln.test=" + test,
            "--qemu-arg=-qmp", "--qemu-arg=unix:%s,server=on,wait=off" % sock]
     injector = Injector(sock)
     proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE,
@@ -118,17 +120,23 @@ def boot_with_outside_nmis(build, sock):
     return proc.returncode, "".join(out), injector
 
 
-def boot_and_check(build):
-    """One boot under outside NMIs: the test must pass. Returns how many of its rounds an
-    outside NMI hit."""
+def boot_and_pass(build, test):
+    """One boot of test under outside NMIs: it must pass. Returns its output."""
     with tempfile.TemporaryDirectory(prefix="kiln-qmp-") as d:
-        status, out, injector = boot_with_outside_nmis(build, Path(d) / "qmp.sock")
+        status, out, injector = boot_with_outside_nmis(build, Path(d) / "qmp.sock", test)
     assert status == 0, "exit status %s with %d NMIs injected:\n%s" % (
         status, injector.injected, out)
     ktap = kh.Ktap(out)
     kh.assert_ktap_all_ok(ktap, out)
-    assert ktap.names == [NMI_TEST], out
+    assert ktap.names == [test], out
     assert injector.injected > 0, "no NMI was injected (%s):\n%s" % (injector.error, out)
+    return out
+
+
+def boot_and_check(build):
+    """One boot under outside NMIs: the test must pass. Returns how many of its rounds an
+    outside NMI hit."""
+    out = boot_and_pass(build, NMI_TEST)
     m = re.search(r"^# %s: (\d+) rounds, (\d+) took an NMI from outside too$" % NMI_TEST, out,
                   re.M)
     assert m, "no round count from the test:\n" + out
@@ -149,3 +157,27 @@ def test_nmi_test_holds_under_outside_nmis(profile, builds):
         hits.append(boot_and_check(b))
     assert any(hits), "no outside NMI landed inside a round in %d boots: this proved nothing" \
         % ATTEMPTS
+
+
+# The issue's bar: the kernel survives this many outside NMIs while user mode makes system calls.
+STORM_NMIS = 1000
+
+
+@pytest.mark.skipif("x86_64" not in ARCHES, reason="no x86_64 arch")
+@pytest.mark.parametrize("profile", PROFILES)
+def test_user_syscalls_survive_nmi_storm(profile, builds):
+    """A user process checks every register after each of its system calls while NMIs land
+    wherever they land: user mode, the SYSCALL entry and exit, the kernel. The test keeps
+    going while NMIs keep coming (up to STORM_NMIS); boots are added until that many were
+    taken, some of them in user mode."""
+    b = builds.built(profile, "x86_64")
+    total = user = boots = 0
+    while total < STORM_NMIS and boots < 5:
+        out = boot_and_pass(b, STORM_TEST)
+        m = re.search(r"^# %s: (\d+) NMIs, (\d+) in user mode, \d+ batches$" % STORM_TEST, out,
+                      re.M)
+        assert m, "no NMI count from the test:\n" + out
+        total, user, boots = total + int(m.group(1)), user + int(m.group(2)), boots + 1
+    print("%s: %d NMIs (%d in user mode) in %d boots" % (profile, total, user, boots))
+    assert total >= STORM_NMIS, "only %d NMIs landed in %d boots" % (total, boots)
+    assert user > 0, "none of %d NMIs landed in user mode" % total
