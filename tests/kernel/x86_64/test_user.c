@@ -7,8 +7,11 @@
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/ktest.h>
+#include <kiln/mm.h>
 #include <kiln/printk.h>
 #include <kiln/process.h>
+#include <kiln/uaccess.h>
+#include <kiln/uspace.h>
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include "../../user/x86_64/x86_user.h"
@@ -59,6 +62,45 @@ static long run_interleaved(const char *name, unsigned long arg, unsigned long *
 	return status;
 }
 
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * A process root copies the kernel half once, when it is made: the kernel
+ * must never add a root entry after that. Kernel stacks mapped later (a
+ * thread made after the root) land under an entry the root already has.
+ */
+KTEST(x86_process_root_shares_the_kernel_half)
+{
+	struct uspace us;
+	struct thread *t;
+
+	KASSERT_EQ(uspace_init(&us), 0);
+	t = thread_create("x86-late-stack", nothing, NULL, THREAD_PRIO_DEFAULT);
+	KASSERT_TRUE(t != NULL);
+	thread_join(t);
+	for (unsigned int i = 256; i < 512; i++)
+		KEXPECT_EQ(us.root[i], kernel_pgtable[i]);
+	KEXPECT_TRUE(pte_valid(kernel_pgtable[(KSTACK_AREA_BASE >> 39) & 511]));
+	uspace_destroy(&us);
+}
+
+/* SYSCALL at the end of the last canonical page would return to a non-canonical address. */
+KTEST(x86_last_canonical_page_is_never_user)
+{
+	struct uspace us;
+
+	KEXPECT_EQ(USER_VA_END, 0x00007ffffffff000ul);
+	KEXPECT_FALSE(user_range_ok(USER_VA_END, 1));
+	KEXPECT_FALSE(user_range_ok(0x00007fffffffffffull, 1));
+	KASSERT_EQ(uspace_init(&us), 0);
+	KEXPECT_EQ(uspace_map(&us, USER_VA_END, PAGE_SIZE, PROT_READ | PROT_EXEC), -EINVAL);
+	KEXPECT_EQ(uspace_map(&us, USER_VA_END - PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	uspace_destroy(&us);
+}
+
 KTEST(x86_syscall_preserves_user_registers)
 {
 	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_SYSCALLS, 0)), 0);
@@ -103,8 +145,14 @@ KTEST(ctx_user_simd_state_is_per_process)
 	KEXPECT_EQ(sb, 0);
 }
 
+/*
+ * arg in rdi, every other register zero, the SIMD state reset: the process
+ * before it (which leaves patterns in every xmm register and MXCSR) leaves
+ * nothing behind.
+ */
 KTEST(x86_user_starts_with_clean_registers)
 {
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_XMM_YIELD, 3)), 0);
 	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_ENTRY, 0x5a5a)), 0);
 }
 

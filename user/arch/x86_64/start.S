@@ -1,8 +1,8 @@
 /*
  * The first user instruction: rdi holds main()'s argument, rsp the 16-byte
- * aligned stack top, every other register zero (arch_enter_user()). They
- * are kept in user_entry_regs (user_arch/entry_regs.h), for a test to check
- * that nothing of the kernel's reached the process.
+ * aligned stack top, every other register zero, the FP/SIMD state reset
+ * (arch_enter_user()). They are kept (user_arch/entry_regs.h) for a test to
+ * check that nothing of the kernel's or of another process reached this one.
  */
 	/* The slot of each register in user_entry_regs. */
 	.set	.Lnr_rax, 0
@@ -30,6 +30,10 @@ _start:
 	.endr
 	pushfq
 	popq	user_entry_regs + 8 * 16(%rip)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	movdqu	%xmm\n, user_entry_xmm + 16 * \n(%rip)
+	.endr
+	stmxcsr	user_entry_mxcsr(%rip)
 	xorl	%ebp, %ebp	/* the outermost frame, for a debugger */
 	call	user_start	/* pushes the return address, so C sees the ABI's alignment */
 	ud2
@@ -39,3 +43,10 @@ _start:
 	.globl	user_entry_regs
 user_entry_regs:
 	.skip	8 * 17
+	.globl	user_entry_mxcsr
+user_entry_mxcsr:
+	.skip	4
+	.balign	16
+	.globl	user_entry_xmm
+user_entry_xmm:
+	.skip	16 * 16

@@ -25,5 +25,7 @@ enum {
 };
 
 extern unsigned long user_entry_regs[ENTRY_REGS];
+extern unsigned char user_entry_xmm[16][16];
+extern unsigned int user_entry_mxcsr;
 
 #endif
