@@ -135,15 +135,15 @@ def test_reconfigure_without_change_touches_only_build_ninja(tmp_path):
 
 def test_reconfigure_with_change_rewrites_affected_files_only(tmp_path):
     configure_ok(tmp_path, DEFAULT_PROFILE, DEFAULT_ARCH)
-    nr = int(kh.read_config(tmp_path)["CONFIG_NR_CPUS"])
+    hz = int(kh.read_config(tmp_path)["CONFIG_HZ"])
     age_all_files(tmp_path)
     before = kh.snapshot(tmp_path)
-    configure_ok(tmp_path, DEFAULT_PROFILE, DEFAULT_ARCH, sets=["CONFIG_NR_CPUS=%d" % (nr + 1)])
+    configure_ok(tmp_path, DEFAULT_PROFILE, DEFAULT_ARCH, sets=["CONFIG_HZ=%d" % (hz + 1)])
     after = kh.snapshot(tmp_path)
     changed = {rel for rel in before if before[rel] != after[rel]}
     assert {".config", "include/generated/autoconf.h", "build.ninja"} <= changed
     assert "include/generated/build_info.h" not in changed
-    assert "#define CONFIG_NR_CPUS %d" % (nr + 1) in \
+    assert "#define CONFIG_HZ %d" % (hz + 1) in \
         (tmp_path / "include/generated/autoconf.h").read_text()
 
 
@@ -176,12 +176,11 @@ def test_touched_input_regenerates_once(tree):
 def test_regenerate_applies_edited_config(tmp_path):
     configure_ok(tmp_path, DEFAULT_PROFILE, DEFAULT_ARCH)
     cfg = tmp_path / ".config"
-    cfg.write_text(re.sub(r"^CONFIG_NR_CPUS=\d+$", "CONFIG_NR_CPUS=3", cfg.read_text(),
-                          flags=re.M))
+    cfg.write_text(re.sub(r"^CONFIG_HZ=\d+$", "CONFIG_HZ=250", cfg.read_text(), flags=re.M))
     proc = kh.configure("regenerate", "-o", tmp_path)
     assert proc.returncode == 0, kh.describe(proc)
-    assert "#define CONFIG_NR_CPUS 3\n" in (tmp_path / "include/generated/autoconf.h").read_text()
-    assert kh.read_config(tmp_path)["CONFIG_NR_CPUS"] == "3"
+    assert "#define CONFIG_HZ 250\n" in (tmp_path / "include/generated/autoconf.h").read_text()
+    assert kh.read_config(tmp_path)["CONFIG_HZ"] == "250"
     # The profile recorded in the first line survives.
     assert cfg.read_text().startswith("# Kiln: profile=%s arch=%s\n" % (DEFAULT_PROFILE,
                                                                          DEFAULT_ARCH))
@@ -195,15 +194,15 @@ def test_ninja_regenerates_after_config_edit(tmp_path):
     assert "no work to do" in proc.stdout, "a fresh build is not up to date:\n" + \
         kh.describe(proc)
     cfg = tmp_path / ".config"
-    nr = int(kh.read_config(tmp_path)["CONFIG_NR_CPUS"])
-    cfg.write_text(re.sub(r"^CONFIG_NR_CPUS=\d+$", "CONFIG_NR_CPUS=%d" % (nr + 1),
-                          cfg.read_text(), flags=re.M))
+    hz = int(kh.read_config(tmp_path)["CONFIG_HZ"])
+    cfg.write_text(re.sub(r"^CONFIG_HZ=\d+$", "CONFIG_HZ=%d" % (hz + 1), cfg.read_text(),
+                          flags=re.M))
     st = (tmp_path / "build.ninja").stat()
     os.utime(tmp_path / "build.ninja", ns=(st.st_atime_ns, st.st_mtime_ns - 10 ** 9))
     proc = kh.ninja(tmp_path)
     assert proc.returncode == 0, kh.describe(proc)
     assert "CONFIGURE" in proc.stdout, kh.describe(proc)
-    assert "#define CONFIG_NR_CPUS %d\n" % (nr + 1) in \
+    assert "#define CONFIG_HZ %d\n" % (hz + 1) in \
         (tmp_path / "include/generated/autoconf.h").read_text()
     proc = kh.ninja(tmp_path, "-n")
     assert "no work to do" in proc.stdout, "ninja keeps regenerating:\n" + kh.describe(proc)

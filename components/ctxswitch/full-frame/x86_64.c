@@ -6,7 +6,6 @@
 #include <arch/layout.h>
 #include <generated/hw.h>
 
-
 /* The layout ctx_switch() leaves: FXSAVE image, link to the frame, the frame. */
 struct full_frame {
 	struct fxsave_area fx;
@@ -26,7 +25,7 @@ void ctx_prepare(struct thread *t)
 	f->tf.rip = (uintptr_t)thread_trampoline;
 	f->tf.cs = GDT_KERNEL_CS;
 	f->tf.rflags = RFLAGS_RESERVED; /* IF clear: thread_start() enables IRQs */
-	f->tf.rsp = t->stack_top - 8; /* as if just called */
+	f->tf.rsp = t->stack_top - 8;	/* as if just called */
 	f->tf.ss = GDT_KERNEL_DS;
 	t->saved_sp = (uintptr_t)&f->fx;
 }

@@ -253,8 +253,7 @@ KTEST(x86_paranoid_entry_restores_user_gs)
 		     "swapgs"
 		     : [seen] "=m"(seen)
 		     : [icr] "r"(lapic_mmio + LAPIC_REG_ICR_LO), [nmi] "i"(0x400),
-		       [count] "r"(&cpu->nmi_count), [before] "r"(before),
-		       [gs_msr] "i"(MSR_GS_BASE)
+		       [count] "r"(&cpu->nmi_count), [before] "r"(before), [gs_msr] "i"(MSR_GS_BASE)
 		     : "rax", "rcx", "rdx", "memory", "cc");
 	kernel_seen = rdmsr(MSR_KERNEL_GS_BASE);
 	wrmsr(MSR_KERNEL_GS_BASE, kernel_gs_before);

@@ -28,7 +28,9 @@ int main(unsigned long arg)
 	switch (arg) {
 	case X86_FAULT_DIVIDE:
 		asm volatile("xorl %%edx, %%edx; xorl %%ecx, %%ecx; movl $1, %%eax; divq %%rcx"
-			     : : : "rax", "rcx", "rdx");
+			     :
+			     :
+			     : "rax", "rcx", "rdx");
 		break;
 	case X86_FAULT_UD2:
 		asm volatile("ud2");

@@ -61,7 +61,8 @@ static long entry_regs_check(unsigned long arg)
 		fails++;
 	if (user_entry_regs[ENTRY_REG_RFLAGS] != 0x202)
 		fails++;
-	/* SIMD state reset: no register of the process that ran before (the caller's test left patterns). */
+	/* SIMD state reset: no register of the process that ran before (the caller's test left
+	 * patterns). */
 	for (unsigned int i = 0; i < 16; i++)
 		for (unsigned int b = 0; b < 16; b++)
 			fails += user_entry_xmm[i][b] != 0;

@@ -21,15 +21,15 @@ enum x86_regs_mode {
 
 /* x86_fault: the exception each mode raises (its vector). */
 enum x86_fault_mode {
-	X86_FAULT_DIVIDE = 1,  /* #DE: divide by zero */
-	X86_FAULT_UD2,	       /* #UD */
-	X86_FAULT_HLT,	       /* #GP: a privileged instruction */
+	X86_FAULT_DIVIDE = 1,	/* #DE: divide by zero */
+	X86_FAULT_UD2,		/* #UD */
+	X86_FAULT_HLT,		/* #GP: a privileged instruction */
 	X86_FAULT_NONCANONICAL, /* #GP: a non-canonical address */
-	X86_FAULT_INT_NMI,     /* #GP: int $2, a gate user mode may not use */
-	X86_FAULT_INT_IRQ,     /* #GP: int $32, an IRQ vector */
-	X86_FAULT_ALIGNMENT,   /* #AC: RFLAGS.AC set, a misaligned load */
-	X86_FAULT_BREAKPOINT,  /* #BP: int3 */
-	X86_FAULT_TF_SYSCALL,  /* #DB: the trap flag set, then SYSCALL */
+	X86_FAULT_INT_NMI,	/* #GP: int $2, a gate user mode may not use */
+	X86_FAULT_INT_IRQ,	/* #GP: int $32, an IRQ vector */
+	X86_FAULT_ALIGNMENT,	/* #AC: RFLAGS.AC set, a misaligned load */
+	X86_FAULT_BREAKPOINT,	/* #BP: int3 */
+	X86_FAULT_TF_SYSCALL,	/* #DB: the trap flag set, then SYSCALL */
 	X86_FAULT_KERNEL_WRITE, /* #PF: a write to the kernel half */
 	X86_FAULT_MODES,
 };

@@ -1,4 +1,4 @@
-/* Instruction templates for kernel/probe.c and kernel/uaccess.c (named asm operands: addr, val, ok). */
+/* Instruction templates for kernel/probe.c and kernel/uaccess.c (asm operands addr, val, ok). */
 #ifndef ARCH_PROBE_H
 #define ARCH_PROBE_H
 
