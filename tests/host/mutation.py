@@ -12,10 +12,11 @@ still pass survived: the instruction it dropped is not load-bearing, or no test 
 
 transfers() enumerates the candidates from the generated text itself, so the mutants follow
 the templates and variants as they change: every instruction that moves architectural state
-between a register and memory (or a system register) is one. hook_line_mutants() drops, one at
-a time, each instruction that named hooks wrote into a generated file (its sidecar map says
-which lines those are); c_statement_mutants() each statement of a C function of a variant,
-which SourceMutationRunner mutates in a private copy of the source tree.
+between a register and memory (or a system register) is one. owned_lines() and line_mutants() mutate
+what one component wrote into a generated file instead: each of its instruction lines dropped in
+turn, found through the file's attribution map (generated/<file>.map). c_statement_mutants()
+drops each statement of a C function of a variant, which SourceMutationRunner mutates in a
+private copy of the source tree.
 
 Reusable by other generated files: give MutationRunner the build, the file and a test pattern.
 """
@@ -195,18 +196,28 @@ def mutants(file, text, arch):
     return out
 
 
-def hook_line_mutants(file, text, map_text, hooks):
-    """A drop-line mutant for every instruction that one of `hooks`, a set of (component,
-    hook) pairs, wrote into a generated file, as its sidecar map (map_text) records."""
-    owners = {}
-    for r in json.loads(map_text)["hooks"]:
-        if (r["component"], r["hook"]) in hooks:
-            first, last = r["lines"]
-            for n in range(first - 1, last):
-                owners[n] = "%s/%s/%s" % (r["component"], r["variant"], r["hook"])
-    lines = text.splitlines()
-    return [Mutant(file, n, "hook line", owners[n], None, _code(lines[n]))
-            for n in sorted(owners) if _code(lines[n])]
+def _uncommented(text):
+    """text with every /* */ comment blanked, lines kept: a comment may span lines."""
+    return re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+
+
+def owned_lines(build_dir, file, component):
+    """Indexes of the instruction lines of a generated file that a component's hooks wrote
+    (its includes() aside), from the file's attribution map."""
+    code = [_code(l) for l in _uncommented((Path(build_dir) / file).read_text()).splitlines()]
+    owners = json.loads((Path(build_dir) / (file + ".map")).read_text())["hooks"]
+    lines = set()
+    for h in owners:
+        if h["component"] == component and h["hook"] != "includes":
+            first, last = h["lines"]  # 1-based, inclusive
+            lines.update(i for i in range(first - 1, last) if code[i])
+    return sorted(lines)
+
+
+def line_mutants(file, text, lines, what):
+    """One mutant per line: that line dropped."""
+    src = text.splitlines()
+    return [Mutant(file, i, "line", what, None, _code(src[i])) for i in lines]
 
 
 def c_statement_mutants(file, text, function):
