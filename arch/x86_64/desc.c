@@ -26,8 +26,10 @@ extern const uintptr_t trap_stub_table[256];
 
 static struct idt_gate idt[256] __aligned(16);
 
-/* NMI, #DF and #MC (arch/x86_64/hw.toml: ist) each get their own stack, so they work whatever RSP
- * was. */
+/*
+ * NMI, #DF and #MC (arch/x86_64/hw.toml: ist) each get their own stack, so
+ * they work whatever RSP was.
+ */
 static uint8_t ist_stacks[CONFIG_NR_CPUS][IST_COUNT][CONFIG_X86_IST_STACK_SIZE] __aligned(16);
 
 static void idt_init(void)

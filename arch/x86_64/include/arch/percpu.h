@@ -23,8 +23,7 @@ struct tss {
 struct arch_cpu {
 	/* null, kernel code, kernel data, user data, user code, TSS (two slots): arch/layout.h */
 	uint64_t gdt[GDT_ENTRIES];
-	/* tss.rsp[0]: the stack a trap or IRQ from user mode starts on (the stackswitch policy's)
-	 */
+	/* tss.rsp[0]: where a trap or IRQ from user mode starts (the stackswitch policy's) */
 	struct tss tss;
 	/*
 	 * SYSCALL entry, which has no free register: the stack it switches to
@@ -33,8 +32,7 @@ struct arch_cpu {
 	 */
 	uintptr_t syscall_sp;
 	uintptr_t syscall_user_sp;
-	/* For tests and diagnostics: NMIs taken in user mode; the last exception that killed a
-	 * process. */
+	/* For tests: NMIs taken in user mode, the last exception that killed a process. */
 	unsigned long nmi_from_user;
 	uint64_t user_fault_vector;
 };
