@@ -162,7 +162,7 @@ def test_diff_errors(args, message):
 
 # What only one context-switch backend's routine contains, per arch.
 SWITCH_EVIDENCE = {
-    "x86_64": {"callee-saved": "stmxcsr", "full-frame": "fxsave"},
+    "x86_64": {"callee-saved": "stmxcsr", "full-frame": "ctx_switch_frame"},
     "arm64": {"callee-saved": "SF_D8", "full-frame": "stp\tq0, q1"},
 }
 

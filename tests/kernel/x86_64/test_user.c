@@ -9,10 +9,13 @@
 #include <kiln/ktest.h>
 #include <kiln/mm.h>
 #include <kiln/printk.h>
+#include <kiln/probe.h>
 #include <kiln/process.h>
+#include <kiln/string.h>
 #include <kiln/uaccess.h>
 #include <kiln/uspace.h>
 #include <arch/cpu.h>
+#include <arch/desc.h>
 #include <arch/lapic.h>
 #include "../../user/x86_64/x86_user.h"
 
@@ -98,6 +101,56 @@ KTEST(x86_last_canonical_page_is_never_user)
 	KASSERT_EQ(uspace_init(&us), 0);
 	KEXPECT_EQ(uspace_map(&us, USER_VA_END, PAGE_SIZE, PROT_READ | PROT_EXEC), -EINVAL);
 	KEXPECT_EQ(uspace_map(&us, USER_VA_END - PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	uspace_destroy(&us);
+}
+
+/*
+ * SMEP and SMAP, where the CPU has them (CPUID leaf 7): the kernel faults
+ * reading a user page outside arch_user_access_begin/end, and executing
+ * one ever. The user page sits at X86_SMEP_VA, which the exception table
+ * knows as a faulting pc (resumed at smep_resume, a ret).
+ */
+#define X86_SMEP_VA 0x50000000ul
+void smep_resume(void);
+asm(".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad 0x50000000, smep_resume\n\t"
+    ".popsection\n\t.text\nsmep_resume: ret\n");
+
+KTEST(x86_kernel_cannot_touch_user_pages)
+{
+	struct trap_record *r = &this_cpu()->last_fixup;
+	uint32_t regs[4];
+	struct uspace us;
+	bool smep, smap, read_closed, read_open;
+	uint64_t val;
+
+	cpuid(7, 0, regs);
+	smep = regs[1] & CPUID7_EBX_SMEP;
+	smap = regs[1] & CPUID7_EBX_SMAP;
+	KEXPECT_EQ(x86_smap, smap);
+	KEXPECT_EQ(!!(read_cr4() & CR4_SMEP), smep);
+	KASSERT_EQ(uspace_init(&us), 0);
+	KASSERT_EQ(uspace_map(&us, X86_SMEP_VA, PAGE_SIZE, PROT_READ | PROT_EXEC), 0);
+	*(uint8_t *)uspace_kaddr(&us, X86_SMEP_VA) = 0xc3; /* ret */
+	/* No switch may take this user space away meanwhile. */
+	arch_irq_disable();
+	uspace_activate(&us);
+	read_closed = probe_read64(X86_SMEP_VA, &val);
+	arch_user_access_begin();
+	read_open = probe_read64(X86_SMEP_VA, &val);
+	arch_user_access_end();
+	memset(r, 0, sizeof(*r));
+	((void (*)(void))X86_SMEP_VA)();
+	uspace_activate(NULL);
+	arch_irq_enable();
+	KEXPECT_EQ(read_closed, !smap);
+	KEXPECT_TRUE(read_open);
+	KEXPECT_EQ(val & 0xff, 0xc3);
+	if (smep) {
+		KEXPECT_EQ(r->vector, VEC_PAGE_FAULT);
+		KEXPECT_EQ(r->pc, X86_SMEP_VA);
+		KEXPECT_TRUE(r->fault_exec);
+		KEXPECT_EQ(r->fault, MEM_FAULT_PROTECTION);
+	}
 	uspace_destroy(&us);
 }
 
@@ -199,7 +252,10 @@ KTEST(x86_user_exceptions_kill_only_the_process)
  * that uspace_destroy() leaves alone): each NMI lands on the first
  * instruction of the SYSCALL entry, CS the kernel's, GS the user's. The
  * paranoid entry must find and give back the user's GS, or the kernel
- * dies on its first per-CPU access.
+ * dies on its first per-CPU access. QEMU with -icount ends a translation
+ * block at the APIC write and takes the NMI in user mode, before SYSCALL:
+ * the test says so (tests/host/test_x86_user.py requires the window
+ * without -icount).
  */
 KTEST(x86_nmi_in_syscall_entry_window)
 {
@@ -220,8 +276,12 @@ KTEST(x86_nmi_in_syscall_entry_window)
 	KEXPECT_EQ(process_wait(pid, &status), pid);
 	KEXPECT_EQ(status, 0);
 	KEXPECT_GE(cpu->nmi_count - before, 1000);
-	KEXPECT_EQ(cpu->last_nmi.pc, (uintptr_t)syscall_entry);
 	KEXPECT_EQ(cpu->last_nmi.depth, 1);
+	if (cpu->last_nmi.pc < USER_VA_END) {
+		printk("# x86_nmi_in_syscall_entry_window: NMIs taken in user mode, before SYSCALL\n");
+		return;
+	}
+	KEXPECT_EQ(cpu->last_nmi.pc, (uintptr_t)syscall_entry);
 }
 
 /*

@@ -1,0 +1,36 @@
+"""x86_64 user mode where the boot matrix does not look: a CPU model without SMEP and SMAP
+(stac and clac would be invalid opcodes there), and the NMI that must land in the SYSCALL entry
+window (QEMU's TCG without -icount takes it between translation blocks; see
+tests/kernel/x86_64/test_user.c)."""
+
+import pytest
+
+import kiln_harness as kh
+from kiln_harness import ARCHES, PROFILES
+
+pytestmark = pytest.mark.skipif("x86_64" not in ARCHES, reason="no x86_64 arch")
+
+USER_TESTS = "user_*,x86_*,ctx_user*"
+
+
+def boot(build, tests, *extra):
+    proc = kh.run(kh.qemu_run_cmd("x86_64", build.kernel, "test")
+                  + ["--append", "kiln.test=" + tests, "--timeout", "200"] + list(extra),
+                  kh.BOOT_TIMEOUT)
+    ktap = kh.Ktap(proc.stdout)
+    kh.assert_ktap_all_ok(ktap, proc.stdout)
+    assert proc.returncode == 0, kh.describe(proc)
+    return proc.stdout
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_user_mode_without_smep_and_smap(profile, builds):
+    out = boot(builds.built(profile, "x86_64"), USER_TESTS, "--cpu", "qemu64")
+    assert "x86_64: SMEP off, SMAP off" in out, out
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_nmi_lands_in_the_syscall_entry_window(profile, builds):
+    out = boot(builds.built(profile, "x86_64"), "x86_nmi_in_syscall_entry_window")
+    assert "NMIs taken in user mode" not in out, (
+        "the NMIs missed the SYSCALL entry window: the test proved nothing\n" + out)
