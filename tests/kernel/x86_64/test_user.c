@@ -278,7 +278,8 @@ KTEST(x86_nmi_in_syscall_entry_window)
 	KEXPECT_GE(cpu->nmi_count - before, 1000);
 	KEXPECT_EQ(cpu->last_nmi.depth, 1);
 	if (cpu->last_nmi.pc < USER_VA_END) {
-		printk("# x86_nmi_in_syscall_entry_window: NMIs taken in user mode, before SYSCALL\n");
+		printk("# x86_nmi_in_syscall_entry_window: NMIs taken in user mode, before "
+		       "SYSCALL\n");
 		return;
 	}
 	KEXPECT_EQ(cpu->last_nmi.pc, (uintptr_t)syscall_entry);
