@@ -12,4 +12,5 @@ void gen_offsets(void)
 	DEFINE(CPU_SIZE, sizeof(struct cpu));
 	OFFSET(THREAD_SAVED_SP, thread, saved_sp);
 	OFFSET(THREAD_TLS, thread, tls);
+	OFFSET(THREAD_TRAP_DEPTH, thread, trap_depth);
 }

@@ -8,6 +8,7 @@
 #include <kiln/trap.h>
 #include <generated/hw.h>
 #include "esr.h"
+#include "trap_probe.h"
 
 STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
 
@@ -113,8 +114,16 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
  * never entered (the loader takes AArch64 executables only): if it were, its
  * exceptions would kill the process too.
  */
+#ifdef CONFIG_KTEST
+void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
+#endif
+
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
+#ifdef CONFIG_KTEST
+	if (trap_probe)
+		trap_probe(tf, cpu);
+#endif
 	switch (tf->kind) {
 	case TRAP_EL1H_SYNC:
 		tf->elr = trap_exception(tf, cpu, tf->elr);
