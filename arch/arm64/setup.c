@@ -58,13 +58,14 @@ static void arch_cpu_init(struct cpu *cpu)
 	cpu->arch.mpidr = read_sysreg(mpidr_el1);
 	cpu->arch.emergency_sp =
 		(uintptr_t)emergency_stacks[cpu->index] + sizeof(emergency_stacks[0]);
+	/* Until the overflow stack is mapped, an overflow is reported from the emergency stack. */
+	cpu->arch.overflow_sp = cpu->arch.emergency_sp;
 	percpu_install(cpu);
 }
 
 /*
  * The overflow stack is a kernel stack like the threads' (kiln/kstack.h),
- * with its own guard, so the vectors' overflow test covers it too; until it
- * exists, an overflow goes to the emergency stack.
+ * with its own guard, so the vectors' overflow test covers it too.
  */
 void arch_cpu_overflow_stack_init(struct cpu *cpu)
 {

@@ -152,19 +152,18 @@ __noreturn void trap_emergency(struct trap_frame *tf, struct cpu *cpu);
 /*
  * From the stackswitch component's emergency stack: an SError, or an
  * exception whose own stack cannot be trusted (taken in the overflow
- * stack's guard, or before that stack existed). Never returns.
+ * stack's guard). Never returns.
  */
 __noreturn void trap_emergency(struct trap_frame *tf, struct cpu *cpu)
 {
 	bool serror = ESR_EC(tf->esr) == ESR_EC_SERROR;
 
+	/* The stackswitch component builds the frame at the top of the emergency stack. */
+	BUG_ON((uintptr_t)(tf + 1) != cpu->arch.emergency_sp);
 	tf->kind = serror ? TRAP_EL1H_SERROR : TRAP_EL1H_SYNC;
 	arch_trap_dump(tf, cpu);
 	if (serror)
 		panic("SError at %p (reported from the emergency stack)", (void *)tf->elr);
-	if (!cpu->arch.overflow_sp)
-		panic("kernel stack overflow at %p (sp %p) before this CPU has an overflow stack",
-		      (void *)tf->elr, (void *)tf->sp);
 	panic("the overflow stack overflowed: exception at %p, sp %p", (void *)tf->elr,
 	      (void *)tf->sp);
 }

@@ -13,11 +13,15 @@ transfers() enumerates the candidates from the generated text itself, so the mut
 the templates and variants as they change: every instruction that moves architectural state
 between a register and memory (or a system register) is one.
 
-Reusable by other generated files: give MutationRunner the build, the file and a test pattern.
+Reusable by other generated files: give MutationRunner the build, the file and a test pattern
+(and crash scenarios whose reports must stay right). owned_lines() and line_mutants() mutate what
+one component wrote into a generated file instead: each of its instruction lines dropped in turn,
+found through the file's attribution map (generated/<file>.map).
 """
 
 import concurrent.futures
 import dataclasses
+import json
 import queue
 import re
 import shutil
@@ -190,6 +194,25 @@ def mutants(file, text, arch):
     return out
 
 
+def owned_lines(build_dir, file, component):
+    """Indexes of the instruction lines of a generated file that a component's hooks wrote
+    (its includes() aside), from the file's attribution map."""
+    text = (Path(build_dir) / file).read_text().splitlines()
+    owners = json.loads((Path(build_dir) / (file + ".map")).read_text())["hooks"]
+    lines = set()
+    for h in owners:
+        if h["component"] == component and h["hook"] != "includes":
+            first, last = h["lines"]  # 1-based, inclusive
+            lines.update(i for i in range(first - 1, last) if _code(text[i]))
+    return sorted(lines)
+
+
+def line_mutants(file, text, lines, what):
+    """One mutant per line: that line dropped."""
+    src = text.splitlines()
+    return [Mutant(file, i, "line", what, None, _code(src[i])) for i in lines]
+
+
 # ---------------------------------------------------------------------------
 # Running them
 
@@ -218,7 +241,12 @@ def _verdict(proc):
 class MutationRunner:
     """Runs mutants of one generated file of a built directory against a test selection."""
 
-    def __init__(self, build_dir, arch, file, selection, workdir, workers=2, timeout=20):
+    def __init__(self, build_dir, arch, file, selection, workdir, workers=2, timeout=20,
+                 crashes=None):
+        """crashes: {scenario: check}; check(proc) of a kiln.mode=crash boot returns what is
+        wrong with its report (empty: right). A mutant whose tests pass is still killed when
+        a scenario's report goes wrong."""
+        self.crashes = crashes or {}
         self.build_dir = Path(build_dir)
         self.arch = arch
         self.file = file
@@ -246,13 +274,27 @@ class MutationRunner:
             dirs.append(d)
         return dirs
 
+    def _crash_problem(self, d):
+        """The first crash scenario whose report is wrong, with what is wrong; or None."""
+        for name, check in sorted(self.crashes.items()):
+            proc = kh.qemu_run(self.arch, d / "kernel.elf", "crash",
+                               append=["kiln.crash=" + name],
+                               extra=["--timeout", str(self.timeout)], timeout=self.timeout + 30)
+            problems = check(proc)
+            if problems:
+                return "crash %s: %s" % (name, "; ".join(problems))
+        return None
+
     def baseline(self, d):
-        """The unmutated kernel must pass the selection, else every mutant is 'killed'."""
+        """The unmutated kernel must pass the selection and report every crash right, else
+        every mutant is 'killed'."""
         proc = self._boot(d)
         ktap = kh.Ktap(proc.stdout)
         assert proc.returncode == 0 and ktap.results, (
             "the selected tests (%s) do not pass unmutated:\n%s"
             % (self.selection, kh.describe(proc)))
+        problem = self._crash_problem(d)
+        assert problem is None, "unmutated: %s" % problem
         return ktap.names
 
     def _run_one(self, d, m):
@@ -265,7 +307,11 @@ class MutationRunner:
         assert rebuilt == {self.obj, "kernel.elf"}, (
             "mutant %s rebuilt %s, not just %s and the link" % (m, sorted(rebuilt), self.obj))
         boot = self._boot(d)
-        return Result(m, boot.returncode != 0, time.monotonic() - start, _verdict(boot))
+        if boot.returncode != 0:
+            return Result(m, True, time.monotonic() - start, _verdict(boot))
+        problem = self._crash_problem(d)
+        return Result(m, problem is not None, time.monotonic() - start,
+                      problem or _verdict(boot))
 
     def run(self, mutant_list):
         """Results in mutant order; the baseline is checked first on every copy."""

@@ -12,7 +12,8 @@ struct arch_cpu {
 	uint64_t mpidr;
 	/*
 	 * Top of this CPU's overflow stack, where the vectors move when a kernel
-	 * stack overflowed (offsets.h: CPU_OVERFLOW_SP); 0 until mm_init().
+	 * stack overflowed (offsets.h: CPU_OVERFLOW_SP); the emergency stack until
+	 * mm_init() can map it.
 	 */
 	uintptr_t overflow_sp;
 	/*
