@@ -194,16 +194,21 @@ def mutants(file, text, arch):
     return out
 
 
+def _uncommented(text):
+    """text with every /* */ comment blanked, lines kept: a comment may span lines."""
+    return re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+
+
 def owned_lines(build_dir, file, component):
     """Indexes of the instruction lines of a generated file that a component's hooks wrote
     (its includes() aside), from the file's attribution map."""
-    text = (Path(build_dir) / file).read_text().splitlines()
+    code = [_code(l) for l in _uncommented((Path(build_dir) / file).read_text()).splitlines()]
     owners = json.loads((Path(build_dir) / (file + ".map")).read_text())["hooks"]
     lines = set()
     for h in owners:
         if h["component"] == component and h["hook"] != "includes":
             first, last = h["lines"]  # 1-based, inclusive
-            lines.update(i for i in range(first - 1, last) if _code(text[i]))
+            lines.update(i for i in range(first - 1, last) if code[i])
     return sorted(lines)
 
 

@@ -24,9 +24,8 @@ BOOT_TIMEOUT = 15
 ENTRY = {
     "arm64": {
         "file": "generated/vectors.S",
-        "tests": "thread_stack_overflow*,arm64_kernel_stack_overflow*,arm64_entries_land*,"
-                 "arm64_overflow_stack*,arm64_trap_preserves_all_registers,"
-                 "arm64_user_registers_survive_syscalls",
+        "tests": "thread_stack_overflow*,arm64_kernel_stack*,arm64_entries*,arm64_overflow_s*,"
+                 "arm64_trap_p*,arm64_user_registers_survive_s*",
         "crashes": ["stack_overflow_registers", "overflow_stack_overflow",
                     "serror_on_overflow_stack"],
     },

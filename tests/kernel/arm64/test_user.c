@@ -392,3 +392,28 @@ KTEST(arm64_interrupt_inside_syscall_keeps_user_registers)
 	KEXPECT_GE(sgi_hits, 4);
 	KEXPECT_EQ(sgi_in_syscall, sgi_hits);
 }
+
+static void tls_written_directly(void *arg)
+{
+	long wrong = 0;
+
+	/* As user code does (msr tpidr_el0): the stored copy knows nothing of it. */
+	write_sysreg(tpidr_el0, (uintptr_t)arg);
+	for (int i = 0; i < 100; i++) {
+		thread_yield();
+		wrong += read_sysreg(tpidr_el0) != (uintptr_t)arg;
+	}
+	thread_exit(wrong);
+}
+
+/* TPIDR_EL0 belongs to user mode: the switch keeps what the register holds, however set. */
+KTEST(tls_register_set_directly_survives_switches)
+{
+	struct thread *t[2];
+
+	for (int i = 0; i < 2; i++)
+		t[i] = thread_create("tpidr", tls_written_directly, (void *)(0x5000ul + i),
+				     THREAD_PRIO_DEFAULT);
+	for (int i = 0; i < 2; i++)
+		KEXPECT_EQ(thread_join(t[i]), 0);
+}
