@@ -131,6 +131,28 @@ KTEST(arm64_pan_guards_user_memory)
 	}
 }
 
+static unsigned long entries_from_user, entries_without_pan;
+
+static void note_pan_at_entry(struct trap_frame *tf, struct cpu *cpu)
+{
+	(void)cpu;
+	if (!arch_frame_from_user(tf))
+		return;
+	entries_from_user++;
+	entries_without_pan += !arm64_pan || !pan_set(); /* mrs of PAN is undefined without it */
+}
+
+/* Every entry from user mode turns PAN on (SCTLR_EL1.SPAN = 0): user mode runs without it. */
+KTEST(arm64_pan_is_on_at_entry_from_user)
+{
+	entries_from_user = entries_without_pan = 0;
+	trap_probe = note_pan_at_entry;
+	KEXPECT_EQ(run("a64", A64_SYSCALL_ONCE), 0);
+	trap_probe = NULL;
+	KEXPECT_GE(entries_from_user, 2); /* the call, exit */
+	KEXPECT_EQ(entries_without_pan, arm64_pan ? 0 : entries_from_user);
+}
+
 /* A jump to USER_VA_START faults (PXN) and resumes here, at the return address. */
 void user_page_call_resume(void);
 #define STR_(x) #x
