@@ -249,7 +249,7 @@ static void interleave(struct ktest *kt, unsigned long mode, const char *what)
 	KEXPECT_GT(counter, 0);
 }
 
-KTEST(arm64_user_registers_survive_preemption)
+KTEST(preempted_user_programs_keep_every_register)
 {
 	interleave(kt, A64_PREEMPT, "registers");
 }
@@ -257,6 +257,16 @@ KTEST(arm64_user_registers_survive_preemption)
 KTEST(arm64_user_area_below_sp_survives)
 {
 	interleave(kt, A64_BELOW_SP, "below sp");
+}
+
+/*
+ * A new process starts with no FP/SIMD, FP status or control, or TLS value
+ * of what ran before: here the programs that leave patterns in all of them.
+ */
+KTEST(arm64_user_mode_starts_clean)
+{
+	KEXPECT_EQ(run("a64", A64_SYSCALL_ONCE | 7 << 8), 0);
+	KEXPECT_EQ(run("a64", A64_FIRST_ENTRY), 0);
 }
 
 KTEST(arm64_tiny_user_stack_takes_10000_syscalls)

@@ -34,6 +34,7 @@ _Static_assert(sizeof(struct a64_dump) == A64_DUMP_SIZE, "a64.h");
 unsigned long a64_run(const struct a64_regs *in, void *dump_end);
 unsigned long a64_below_sp(unsigned long spin);
 unsigned long a64_tiny_stack(unsigned long calls, void *stack_top, long pid);
+unsigned long a64_fresh_state(void);
 
 static uint64_t dump_x(const struct a64_dump *d, unsigned int n)
 {
@@ -160,9 +161,12 @@ static void tiny_stack(void)
 
 int main(unsigned long arg)
 {
-	unsigned long seed = A64_SEED(arg);
+	unsigned long seed = A64_SEED(arg), fresh = a64_fresh_state();
 
 	switch (A64_MODE(arg)) {
+	case A64_FIRST_ENTRY:
+		CHECK_EQ(fresh, 0);
+		break;
 	case A64_SYSCALLS:
 		syscall_keeps_registers(seed, SYS_nop, 0, 0, 0, 0);
 		/* The kernel takes (and fixes up) a fault on the unmapped buffer. */

@@ -11,6 +11,7 @@
 #define A64_BELOW_SP	  3 /* 128 bytes below sp across a syscall and a preemption */
 #define A64_TINY_STACK	  4 /* 10,000 syscalls on a 256-byte stack */
 #define A64_SYSCALL_ONCE 5 /* every register across one syscall (the kernel side provokes) */
+#define A64_FIRST_ENTRY	  6 /* no FP/SIMD or TLS value of an earlier context at the first entry */
 
 /* The argument: mode | seed << 8 (the register patterns differ per seed). */
 #define A64_MODE(arg) ((arg) & 0xff)

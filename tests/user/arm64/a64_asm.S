@@ -207,3 +207,212 @@ a64_tiny_stack:
 	mov	x0, x10
 	ldp	x19, x20, [sp], #16
 	ret
+
+/*
+ * unsigned long a64_fresh_state(void)
+ *
+ * How many of q0-q31 (each half), FPSR, FPCR, TPIDR_EL0 and TPIDRRO_EL0
+ * are not zero. Called first thing in main(): nothing before it touches
+ * them, so they are what the kernel entered user mode with.
+ */
+	.globl	a64_fresh_state
+a64_fresh_state:
+	mov	x0, #0
+	mov	x9, v0.d[0]
+	mov	x10, v0.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v1.d[0]
+	mov	x10, v1.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v2.d[0]
+	mov	x10, v2.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v3.d[0]
+	mov	x10, v3.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v4.d[0]
+	mov	x10, v4.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v5.d[0]
+	mov	x10, v5.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v6.d[0]
+	mov	x10, v6.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v7.d[0]
+	mov	x10, v7.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v8.d[0]
+	mov	x10, v8.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v9.d[0]
+	mov	x10, v9.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v10.d[0]
+	mov	x10, v10.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v11.d[0]
+	mov	x10, v11.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v12.d[0]
+	mov	x10, v12.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v13.d[0]
+	mov	x10, v13.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v14.d[0]
+	mov	x10, v14.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v15.d[0]
+	mov	x10, v15.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v16.d[0]
+	mov	x10, v16.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v17.d[0]
+	mov	x10, v17.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v18.d[0]
+	mov	x10, v18.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v19.d[0]
+	mov	x10, v19.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v20.d[0]
+	mov	x10, v20.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v21.d[0]
+	mov	x10, v21.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v22.d[0]
+	mov	x10, v22.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v23.d[0]
+	mov	x10, v23.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v24.d[0]
+	mov	x10, v24.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v25.d[0]
+	mov	x10, v25.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v26.d[0]
+	mov	x10, v26.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v27.d[0]
+	mov	x10, v27.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v28.d[0]
+	mov	x10, v28.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v29.d[0]
+	mov	x10, v29.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v30.d[0]
+	mov	x10, v30.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	mov	x9, v31.d[0]
+	mov	x10, v31.d[1]
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	cmp	x10, #0
+	cinc	x0, x0, ne
+	.irp reg, fpsr, fpcr, tpidr_el0, tpidrro_el0
+	mrs	x9, \reg
+	cmp	x9, #0
+	cinc	x0, x0, ne
+	.endr
+	ret
