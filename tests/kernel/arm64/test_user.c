@@ -21,6 +21,12 @@
 #include "esr.h"	/* arch-private: ccflags-y in Kbuild */
 #include "trap_probe.h" /* arch-private */
 
+/* A system call's frame (ESR_EL1 is only meaningful in a synchronous exception's). */
+static bool is_svc(const struct trap_frame *tf)
+{
+	return tf->kind == TRAP_EL0_64_SYNC && ESR_EC(tf->esr) == ESR_EC_SVC64;
+}
+
 /* Spawn name(arg) from this kernel thread; its exit status (or the spawn error). */
 static long run(const char *name, unsigned long arg)
 {
@@ -306,9 +312,7 @@ static void note_landing(struct trap_frame *tf, struct cpu *cpu)
 	int at;
 
 	if (arch_frame_from_user(tf))
-		at = tf->kind == TRAP_EL0_64_IRQ		 ? AT_USER_IRQ
-		     : ESR_EC(tf->esr) == ESR_EC_SVC64 ? AT_SVC
-						       : AT_USER_FAULT;
+		at = is_svc(tf) ? AT_SVC : tf->kind == TRAP_EL0_64_IRQ ? AT_USER_IRQ : AT_USER_FAULT;
 	else
 		at = tf->kind == TRAP_EL1H_IRQ ? AT_KERNEL_IRQ : AT_KERNEL_SYNC;
 	l = &landed[at];
@@ -368,8 +372,7 @@ static void overflow_in_svc(struct trap_frame *tf, struct cpu *cpu)
 {
 	struct process *p = cpu->current->process;
 
-	if (p && !strcmp(p->name, "a64") && arch_frame_from_user(tf) &&
-	    ESR_EC(tf->esr) == ESR_EC_SVC64) {
+	if (p && !strcmp(p->name, "a64") && is_svc(tf)) {
 		trap_probe = NULL;
 		stack_eater(0);
 	}
@@ -408,7 +411,7 @@ static void count_sgi(unsigned int irq, void *arg)
 static void sgi_in_svc(struct trap_frame *tf, struct cpu *cpu)
 {
 	(void)cpu;
-	if (arch_frame_from_user(tf) && ESR_EC(tf->esr) == ESR_EC_SVC64)
+	if (is_svc(tf))
 		platform_send_self_irq(sgi);
 }
 
