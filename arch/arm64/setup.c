@@ -8,9 +8,9 @@
 #include <kiln/printk.h>
 #include <arch/sysreg.h>
 
-#define ID_AA64ISAR0_RNDR(v)  (((v) >> 60) & 0xf)
-#define ID_AA64MMFR1_PAN(v)   (((v) >> 20) & 0xf)
-#define SCTLR_SPAN	      (1ull << 23)
+#define ID_AA64ISAR0_RNDR(v) (((v) >> 60) & 0xf)
+#define ID_AA64MMFR1_PAN(v)  (((v) >> 20) & 0xf)
+#define SCTLR_SPAN	     (1ull << 23)
 
 extern char exception_vectors[];
 

@@ -163,8 +163,9 @@ KTEST(arm64_pan_is_on_at_entry_from_user)
 void user_page_call_resume(void);
 #define STR_(x) #x
 #define STR(x)	STR_(x)
-asm(".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " STR(USER_VA_START)
-    ", user_page_call_resume\n\t.popsection\n\t.text\nuser_page_call_resume: ret\n");
+asm(".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " STR(
+	USER_VA_START) ", user_page_call_resume\n\t.popsection\n\t.text\nuser_page_call_resume: "
+		       "ret\n");
 
 KTEST(arm64_kernel_cannot_execute_user_pages)
 {
@@ -312,7 +313,9 @@ static void note_landing(struct trap_frame *tf, struct cpu *cpu)
 	int at;
 
 	if (arch_frame_from_user(tf))
-		at = is_svc(tf) ? AT_SVC : tf->kind == TRAP_EL0_64_IRQ ? AT_USER_IRQ : AT_USER_FAULT;
+		at = is_svc(tf)			   ? AT_SVC
+		     : tf->kind == TRAP_EL0_64_IRQ ? AT_USER_IRQ
+						   : AT_USER_FAULT;
 	else
 		at = tf->kind == TRAP_EL1H_IRQ ? AT_KERNEL_IRQ : AT_KERNEL_SYNC;
 	l = &landed[at];

@@ -84,7 +84,8 @@ static void check(const struct a64_regs *expect, const struct a64_dump *d)
 		for (unsigned int h = 0; h < 2; h++)
 			if (dump_q(d, n, h) != expect->q[n][h]) {
 				printf("FAIL q%u[%u] = %lx, want %lx\n", n, h,
-				       (unsigned long)dump_q(d, n, h), (unsigned long)expect->q[n][h]);
+				       (unsigned long)dump_q(d, n, h),
+				       (unsigned long)expect->q[n][h]);
 				check_failures++;
 			}
 	CHECK_EQ(d->nzcv, expect->nzcv);
