@@ -11,6 +11,7 @@
 #define ID_AA64ISAR0_RNDR(v) (((v) >> 60) & 0xf)
 #define ID_AA64MMFR1_PAN(v)  (((v) >> 20) & 0xf)
 #define SCTLR_SPAN	     (1ull << 23)
+#define CNTKCTL_EL0VCTEN     (1ull << 1)
 
 extern char exception_vectors[];
 
@@ -54,6 +55,8 @@ static void pan_init(void)
 
 static void arch_cpu_init(struct cpu *cpu)
 {
+	/* User mode may read the virtual counter (CNTVCT_EL0), as Linux's vDSO does. */
+	write_sysreg(cntkctl_el1, read_sysreg(cntkctl_el1) | CNTKCTL_EL0VCTEN);
 	cpu->hwid = arch_cpu_hwid();
 	cpu->arch.mpidr = read_sysreg(mpidr_el1);
 	cpu->arch.emergency_sp =

@@ -6,7 +6,9 @@
 #include <kiln/irq.h>
 #include <kiln/page_alloc.h>
 #include <kiln/platform.h>
+#include <kiln/panic.h>
 #include <kiln/printk.h>
+#include <kiln/process.h>
 #include <kiln/thread.h>
 
 /* The loop itself: the floor under every other figure. */
@@ -142,4 +144,20 @@ KBENCH(irq_self_roundtrip, 1000)
 	irq_unregister(irq);
 	if (irqs)
 		arch_irq_enable();
+}
+
+/* A user program that times n operations itself and exits with the cycles they took. */
+static uint64_t user_timed(const char *program, uint64_t n)
+{
+	long status, pid = process_spawn(program, n);
+
+	if (pid < 0 || process_wait(pid, &status) != pid || status < 0)
+		panic("kbench: %s did not run (%ld)", program, pid);
+	return status;
+}
+
+/* The null system call round trip from user mode: entry, dispatch, exit. */
+KBENCH_MEASURED(syscall_null, 100000)
+{
+	return user_timed("bench_syscall", n);
 }

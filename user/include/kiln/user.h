@@ -9,7 +9,7 @@
 #include <kiln/printk.h> /* the formatter is the kernel's: kernel/lib/vsnprintf.c */
 #include <kiln/string.h>
 #include <uapi/kiln/abi.h>
-#include <user_arch/syscall.h>
+#include <user_arch/arch.h>
 
 int main(unsigned long arg);
 

@@ -1,6 +1,9 @@
-/* arm64 system-call instruction: number in x8, arguments in x0-x5, result in x0. */
-#ifndef USER_ARCH_SYSCALL_H
-#define USER_ARCH_SYSCALL_H
+/*
+ * arm64 user instructions: the system call (number in x8, arguments in
+ * x0-x5, result in x0) and the cycle counter.
+ */
+#ifndef USER_ARCH_ARCH_H
+#define USER_ARCH_ARCH_H
 
 static inline long syscall6(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
@@ -12,6 +15,15 @@ static inline long syscall6(long nr, long a0, long a1, long a2, long a3, long a4
 		     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
 		     : "memory");
 	return x0;
+}
+
+/* The virtual counter, readable at EL0 (CNTKCTL_EL1.EL0VCTEN set by the kernel). */
+static inline unsigned long user_cycles(void)
+{
+	unsigned long v;
+
+	asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
+	return v;
 }
 
 #endif

@@ -1,0 +1,14 @@
+/*
+ * The null system call, timed from user mode: arg round trips of nop; the
+ * exit status is the cycles they took (tests/kernel/bench.c reads it).
+ */
+#include <kiln/user.h>
+
+int main(unsigned long n)
+{
+	unsigned long t0 = user_cycles();
+
+	for (unsigned long i = 0; i < n; i++)
+		sys_nop();
+	sys_exit(user_cycles() - t0);
+}
