@@ -13,4 +13,5 @@ void gen_offsets(void)
 	OFFSET(THREAD_SAVED_SP, thread, saved_sp);
 	OFFSET(THREAD_TLS, thread, tls);
 	OFFSET(THREAD_PROCESS, thread, process);
+	OFFSET(THREAD_TRAP_DEPTH, thread, trap_depth);
 }

@@ -6,6 +6,7 @@
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
+#include <kiln/process.h>
 #include <kiln/sched.h>
 #include <kiln/string.h>
 
@@ -103,8 +104,13 @@ void thread_check_stack_overflow(uintptr_t fault_addr)
 	       (void *)self->stack_top);
 	if (!self->entry)
 		panic("stack overflow in thread '%s', which cannot be killed", self->name);
-	printk("killing thread '%s'; the kernel goes on\n", self->name);
 	/* The faulting context is abandoned where it stands; schedule() moves on. */
+	if (self->process) {
+		printk("killing process '%s' (pid %ld); the kernel goes on\n", self->process->name,
+		       self->process->pid);
+		process_exit(KILN_STATUS_FAULT);
+	}
+	printk("killing thread '%s'; the kernel goes on\n", self->name);
 	thread_exit(THREAD_KILLED);
 }
 

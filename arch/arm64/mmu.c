@@ -1,8 +1,13 @@
-/* arm64 MMU hooks for kernel/mm.c. */
+/* arm64 MMU hooks for kernel/mm.c and kernel/uspace.c. */
 #include <kiln/arch.h>
+#include <kiln/cpu.h>
 #include <arch/sysreg.h>
 
-#define TCR_EPD0 (1ull << 7)
+/*
+ * What TTBR0_EL1 points at until a user space is activated: a root with
+ * nothing mapped, so that NULL and every other low address fault.
+ */
+static pte_t no_user_space[PAGE_SIZE / sizeof(pte_t)] __aligned(PAGE_SIZE);
 
 static void tlb_flush_all(void)
 {
@@ -10,18 +15,39 @@ static void tlb_flush_all(void)
 }
 
 /*
- * The kernel lives in the TTBR1 half. Turning TTBR0 walks off removes the
- * boot identity map, so NULL and every other low address fault.
+ * The kernel lives in the TTBR1 half. TTBR0 walks stay enabled (the boot
+ * TCR_EL1 has EPD0 clear, T0SZ 16, 4 KiB granules, write-back walks): the
+ * boot identity map makes way for the empty user space. Kernel stacks can
+ * be mapped from now on: the boot CPU gets its overflow stack.
  */
 void arch_mmu_activate(pte_t *root)
 {
 	write_sysreg(ttbr1_el1, virt_to_phys(root));
-	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
+	write_sysreg(ttbr0_el1, virt_to_phys(no_user_space));
 	isb();
 	tlb_flush_all();
+	arch_cpu_overflow_stack_init(this_cpu());
 }
 
 void arch_tlb_flush_all(void)
 {
 	tlb_flush_all();
+}
+
+/* TTBR1_EL1 holds the kernel half for every process: a user root needs nothing of it. */
+void arch_uspace_init(pte_t *root)
+{
+	(void)root;
+}
+
+/*
+ * Every user space runs with ASID 0 and its pages are not global: after the
+ * switch, TLBI ASIDE1 drops the previous user space's entries (and only
+ * those: the kernel's are global). Local: each CPU flushes its own TLB
+ * whenever it switches, so none keeps entries of a root it left.
+ */
+void arch_uspace_activate(pte_t *root)
+{
+	write_sysreg(ttbr0_el1, virt_to_phys(root));
+	asm volatile("isb\n\ttlbi aside1, xzr\n\tdsb nsh\n\tisb" : : : "memory");
 }

@@ -12,4 +12,5 @@ void gen_offsets(void)
 	OFFSET(FP_FPCR, fpsimd_state, fpcr);
 	DEFINE(FP_SIZE, sizeof(struct fpsimd_state));
 	OFFSET(CPU_OVERFLOW_SP, cpu, arch.overflow_sp);
+	OFFSET(CPU_EMERGENCY_SP, cpu, arch.emergency_sp);
 }

@@ -4,9 +4,11 @@
 #include <kiln/cpu.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
+#include <kiln/syscall.h>
 #include <kiln/trap.h>
 #include <generated/hw.h>
 #include "esr.h"
+#include "trap_probe.h"
 
 STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
 
@@ -85,34 +87,83 @@ static enum mem_fault abort_kind(unsigned int fsc)
 void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu)
 {
 	unsigned int ec = ESR_EC(tf->esr);
+	bool dabt = ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW;
+	bool iabt = ec == ESR_EC_IABT_CUR || ec == ESR_EC_IABT_LOW;
 
 	r->vector = ec;
 	r->error = tf->esr;
 	r->pc = tf->elr;
 	r->fault_addr = 0;
 	r->fault = MEM_FAULT_NONE;
-	if (ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR) {
+	if (dabt || iabt) {
 		r->fault_addr = tf->far;
 		r->fault = abort_kind(ESR_ABT_FSC(tf->esr));
+	} else if (ec == ESR_EC_PC_ALIGN) {
+		r->fault_addr = tf->far;
+		r->fault = MEM_FAULT_ALIGNMENT;
 	}
-	r->fault_write = ec == ESR_EC_DABT_CUR && (tf->esr & ESR_ABT_WNR);
-	r->fault_exec = ec == ESR_EC_IABT_CUR;
+	r->fault_write = dabt && (tf->esr & ESR_ABT_WNR);
+	r->fault_exec = iabt;
 	r->frame = (uintptr_t)tf;
 	r->depth = cpu->trap_depth;
 }
 
+/*
+ * From user mode: svc is a system call, any other synchronous exception
+ * kills the process, an interrupt is an interrupt. AArch32 user mode is
+ * never entered (the loader takes AArch64 executables only): if it were, its
+ * exceptions would kill the process too.
+ */
+#ifdef CONFIG_KTEST
+void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
+#endif
+
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
+#ifdef CONFIG_KTEST
+	if (trap_probe)
+		trap_probe(tf, cpu);
+#endif
 	switch (tf->kind) {
 	case TRAP_EL1H_SYNC:
 		tf->elr = trap_exception(tf, cpu, tf->elr);
 		break;
 	case TRAP_EL1H_IRQ:
+	case TRAP_EL0_64_IRQ:
 		irq_entry(0);
 		break;
+	case TRAP_EL0_64_SYNC:
+		if (ESR_EC(tf->esr) == ESR_EC_SVC64)
+			syscall_dispatch(tf, cpu);
+		else
+			trap_user_fault(tf, cpu);
+		break;
+	case TRAP_EL0_32_SYNC:
+	case TRAP_EL0_32_IRQ:
+		trap_user_fault(tf, cpu);
 	default:
 		arch_trap_dump(tf, cpu);
-		panic("unexpected exception: %s (only EL1 with SP_EL1 runs so far)",
-		      kind_names[tf->kind & 15]);
+		panic("unexpected exception: %s", kind_names[tf->kind & 15]);
 	}
+}
+
+__noreturn void trap_emergency(struct trap_frame *tf, struct cpu *cpu);
+
+/*
+ * From the stackswitch component's emergency stack: an SError, or an
+ * exception whose own stack cannot be trusted (taken in the overflow
+ * stack's guard). Never returns.
+ */
+__noreturn void trap_emergency(struct trap_frame *tf, struct cpu *cpu)
+{
+	bool serror = ESR_EC(tf->esr) == ESR_EC_SERROR;
+
+	/* The stackswitch component builds the frame at the top of the emergency stack. */
+	BUG_ON((uintptr_t)(tf + 1) != cpu->arch.emergency_sp);
+	tf->kind = serror ? TRAP_EL1H_SERROR : TRAP_EL1H_SYNC;
+	arch_trap_dump(tf, cpu);
+	if (serror)
+		panic("SError at %p (reported from the emergency stack)", (void *)tf->elr);
+	panic("the overflow stack overflowed: exception at %p, sp %p", (void *)tf->elr,
+	      (void *)tf->sp);
 }

@@ -432,3 +432,26 @@ ARCH_QEMU = {a: (qemu_facts(a)["binary"], qemu_facts(a)["package"]) for a in ARC
 def arch_gcc(arch):
     """The C compiler the build uses for arch."""
     return ARCH_TOOL_PREFIX[arch] + "gcc"
+
+
+def crash_register_errors(text):
+    """What a crash report shows differently from the registers its scenario announced
+    ("kcrash: registers xN = 0x<base> | N[ but x9][; sp 0x..., elr 0x..., far 0x..., spsr 0x...]"): every
+    general-purpose register but those named (and x29, the frame pointer) holds base | N in
+    the arm64 dump (X<N> =...), and the named system registers their values. [] when the
+    scenario announced nothing."""
+    m = re.search(r"^kcrash: registers xN = 0x([0-9a-f]+) \| N(?: but ([x0-9, ]+))?(?:; (.*))?$",
+                  text, re.M)
+    if not m:
+        return []
+    base, report = int(m.group(1), 16), text[m.end():]
+    skip = {29} | {int(n) for n in re.findall(r"x(\d+)", m.group(2) or "")}
+    regs = {int(n): int(v, 16) for n, v in re.findall(r"\bX(\d+)\s*=([0-9a-f]{16})", report)}
+    errors = ["X%d = %s, want %x" % (n, "%x" % regs[n] if n in regs else "missing", base | n)
+              for n in range(31) if n not in skip and regs.get(n) != base | n]
+    labels = {"sp": r"\bSP\s*=", "elr": r"ELR_EL1=", "far": r"FAR_EL1=", "spsr": r"SPSR_EL1="}
+    for name, want in re.findall(r"(sp|elr|far|spsr) 0x([0-9a-f]+)", m.group(3) or ""):
+        got = re.search(labels[name] + r"(?:0x)?([0-9a-f]{16})", report)
+        if not got or int(got.group(1), 16) != int(want, 16):
+            errors.append("%s = %s, want %s" % (name, got.group(1) if got else "missing", want))
+    return errors

@@ -18,7 +18,8 @@ turn, found through the file's attribution map (generated/<file>.map). c_stateme
 drops each statement of a C function of a variant, which SourceMutationRunner mutates in a
 private copy of the source tree.
 
-Reusable by other generated files: give MutationRunner the build, the file and a test pattern.
+Reusable by other generated files: give MutationRunner the build, the file and a test pattern
+(and crash scenarios whose reports must stay right).
 """
 
 import concurrent.futures
@@ -260,7 +261,12 @@ def _verdict(proc):
 class MutationRunner:
     """Runs mutants of one generated file of a built directory against a test selection."""
 
-    def __init__(self, build_dir, arch, file, selection, workdir, workers=2, timeout=20):
+    def __init__(self, build_dir, arch, file, selection, workdir, workers=2, timeout=20,
+                 crashes=None):
+        """crashes: {scenario: check}; check(proc) of a kiln.mode=crash boot returns what is
+        wrong with its report (empty: right). A mutant whose tests pass is still killed when
+        a scenario's report goes wrong."""
+        self.crashes = crashes or {}
         self.build_dir = Path(build_dir)
         self.arch = arch
         self.file = file
@@ -293,13 +299,27 @@ class MutationRunner:
             dirs.append(d)
         return dirs
 
+    def _crash_problem(self, d):
+        """The first crash scenario whose report is wrong, with what is wrong; or None."""
+        for name, check in sorted(self.crashes.items()):
+            proc = kh.qemu_run(self.arch, d / "kernel.elf", "crash",
+                               append=["kiln.crash=" + name],
+                               extra=["--timeout", str(self.timeout)], timeout=self.timeout + 30)
+            problems = check(proc)
+            if problems:
+                return "crash %s: %s" % (name, "; ".join(problems))
+        return None
+
     def baseline(self, d):
-        """The unmutated kernel must pass the selection, else every mutant is 'killed'."""
+        """The unmutated kernel must pass the selection and report every crash right, else
+        every mutant is 'killed'."""
         proc = self._boot(d)
         ktap = kh.Ktap(proc.stdout)
         assert proc.returncode == 0 and ktap.results, (
             "the selected tests (%s) do not pass unmutated:\n%s"
             % (self.selection, kh.describe(proc)))
+        problem = self._crash_problem(d)
+        assert problem is None, "unmutated: %s" % problem
         return ktap.names
 
     def _run_one(self, d, m):
@@ -312,7 +332,11 @@ class MutationRunner:
         assert rebuilt == {self.obj, "kernel.elf"}, (
             "mutant %s rebuilt %s, not just %s and the link" % (m, sorted(rebuilt), self.obj))
         boot = self._boot(d)
-        return Result(m, boot.returncode != 0, time.monotonic() - start, _verdict(boot))
+        if boot.returncode != 0:
+            return Result(m, True, time.monotonic() - start, _verdict(boot))
+        problem = self._crash_problem(d)
+        return Result(m, problem is not None, time.monotonic() - start,
+                      problem or _verdict(boot))
 
     def run(self, mutant_list):
         """Results in mutant order; the baseline is checked first on every copy."""

@@ -1,7 +1,9 @@
-"""arm64-specific boots: both GIC versions, entry at EL2, -cpu max, a corrupt device tree.
+"""arm64-specific boots: both GIC versions, entry at EL2, -cpu max and PAN, a corrupt device
+tree, the reports of user faults and of a kernel stack overflow inside a system call.
 
 Crash reports are checked for every arch in test_boot.py."""
 
+import re
 import struct
 
 import pytest
@@ -42,8 +44,68 @@ def test_boots_at_el2_and_drops_to_el1(builds, gic):
 
 
 def test_boots_on_cpu_max(builds):
-    build = builds.built("secure", "arm64")
-    boot_tests(build, ["--cpu", "max", "--machine-opt", "gic-version=3"])
+    """tiny on the CPU secure runs on (-cpu max: PAN), with the callee-saved switch."""
+    build = builds.built("tiny", "arm64")
+    proc, _ = boot_tests(build, ["--cpu", "max", "--machine-opt", "gic-version=3"])
+    assert "arm64: PAN: on" in proc.stdout
+
+
+@pytest.mark.parametrize("profile", kh.profiles())
+def test_boot_log_says_whether_pan_is_on(builds, profile):
+    """secure runs on -cpu max, which has PAN; the others on cortex-a72, which has not."""
+    build = builds.built(profile, "arm64")
+    cpu = build.config()["CONFIG_QEMU_CPU"].strip('"')
+    assert (cpu == "max") == (profile == "secure")
+    proc = kh.qemu_run("arm64", build.kernel, "test", append=["kiln.test=arm64_pan*"])
+    assert proc.returncode == 0, kh.describe(proc)
+    want = "arm64: PAN: on" if cpu == "max" else "arm64: PAN: not on this CPU"
+    assert want in proc.stdout, kh.describe(proc)
+
+
+# What each fault of tests/user/fault.c and tests/user/arm64/a64fault.c must be reported as,
+# in the order the tests run them: the exception's name, and its address when it has one.
+FAULT_REPORTS = [
+    ("fault", "Data abort from EL0", "0x0000000000000000"),
+    ("fault", "Data abort from EL0", None),  # a write to read-only data
+    ("fault", "Data abort from EL0", "0xffffff8000000000"),
+    ("fault", "Instruction abort from EL0", "0xffffff8000000000"),
+    ("fault", "Instruction abort from EL0", None),  # a jump into data
+    ("fault", "BRK (AArch64)", None),
+    ("a64fault", "Unknown/undefined instruction", None),
+    ("a64fault", "Data abort from EL0", None),  # ldxr from an odd address: alignment
+    ("a64fault", "PC alignment fault", None),
+    ("a64fault", "MSR/MRS/system instruction", None),
+    ("a64fault", "Unknown/undefined instruction", None),  # mrs of an EL1 register
+    ("a64fault", "Unknown/undefined instruction", None),  # hvc
+    ("a64fault", "BRK (AArch64)", None),
+]
+
+
+def test_user_faults_are_reported_one_line_each(builds):
+    build = builds.built("tiny", "arm64")
+    proc = kh.qemu_run("arm64", build.kernel, "test",
+                       append=["kiln.test=user_fault_kills*,arm64_user_faults*"])
+    kh.assert_ktap_all_ok(kh.Ktap(proc.stdout), proc.stdout)
+    lines = re.findall(r"^process '(\w+)' \(pid \d+\) killed: ([^,]+), address (0x[0-9a-f]+), "
+                       r"pc (0x[0-9a-f]+)$", proc.stdout, re.M)
+    assert len(lines) == len(FAULT_REPORTS), kh.describe(proc)
+    for (name, what, addr, pc), (want_name, want_what, want_addr) in zip(lines, FAULT_REPORTS):
+        assert (name, what) == (want_name, want_what), kh.describe(proc)
+        assert want_addr is None or addr == want_addr, kh.describe(proc)
+        assert int(pc, 16) < 1 << 48 or what == "Instruction abort from EL0", kh.describe(proc)
+    # The misaligned exclusive names its odd address; the misaligned branch its target.
+    assert int(lines[7][2], 16) & 7 == 1 and lines[8][2] == lines[8][3], kh.describe(proc)
+
+
+def test_kernel_stack_overflow_in_a_syscall_is_reported(builds):
+    build = builds.built("tiny", "arm64")
+    proc = kh.qemu_run("arm64", build.kernel, "test",
+                       append=["kiln.test=arm64_kernel_stack_overflow*"])
+    kh.assert_ktap_all_ok(kh.Ktap(proc.stdout), proc.stdout)
+    assert re.search(r"^KERNEL STACK OVERFLOW in thread 'a64' \(id \d+\): access at 0x", proc.stdout,
+                     re.M), kh.describe(proc)
+    assert re.search(r"^killing process 'a64' \(pid \d+\); the kernel goes on$", proc.stdout,
+                     re.M), kh.describe(proc)
 
 
 def dump_virt_dtb(tmp_path):

@@ -192,6 +192,17 @@ ARCH_CRASH = {
         "stack_overflow": ["EXCEPTION EL1h sync", "EC 0x25 Data abort",
                            "KERNEL STACK OVERFLOW in thread 'main'",
                            "KERNEL PANIC: stack overflow in thread 'main', which cannot be killed"],
+        # The same with a pattern in every register: the report shows each (and SP, ELR, FAR
+        # where the scenario says), checked by kh.crash_register_errors().
+        "stack_overflow_registers": ["EXCEPTION EL1h sync", "EC 0x25 Data abort",
+                                     "KERNEL STACK OVERFLOW in thread 'main'",
+                                     "KERNEL PANIC: stack overflow in thread 'main'"],
+        # An exception in the overflow stack's guard goes to the emergency stack.
+        "overflow_stack_overflow": ["EXCEPTION EL1h sync", "EC 0x25 Data abort",
+                                    "KERNEL PANIC: the overflow stack overflowed"],
+        # Simulated (QEMU raises none); reported from the emergency stack.
+        "serror_on_overflow_stack": ["EXCEPTION EL1h SError", "EC 0x2f SError",
+                                     "KERNEL PANIC: SError at 0x"],
     },
 }
 # Registers an exception report must show, keyed by arch.
@@ -229,6 +240,7 @@ def test_crash_scenario(arch, profile, scenario, builds):
         assert text in proc.stdout, "%r missing from the %s report:\n%s" % (text, scenario, out)
     # The report comes after the trigger.
     assert proc.stdout.index(expect[0]) > proc.stdout.index("kcrash: triggering")
+    assert not kh.crash_register_errors(proc.stdout), out
     if scenario in ARCH_CRASH.get(arch, {}):
         report = proc.stdout[proc.stdout.index("kcrash: triggering"):]
         for reg in ARCH_REGISTERS.get(arch, []):

@@ -176,8 +176,8 @@ static void preempt_clobber(void *arg)
  * Two threads preempted while every register holds a value of their own (all
  * general-purpose ones, the frame pointer included; every FP/SIMD register,
  * FP control and status): each finds its own values when it resumes. Keeping
- * the FP/SIMD file is full-frame's promise only; callee-saved keeps none of
- * it across a preemption.
+ * the FP/SIMD file across a preemption is the promise of
+ * CONFIG_CTXSWITCH_KEEPS_INTERRUPTED_FP.
  */
 KTEST(preempted_thread_keeps_every_register)
 {
@@ -192,7 +192,7 @@ KTEST(preempted_thread_keeps_every_register)
 	ctx_probe_flag = 0;
 	KEXPECT_EQ(lost, 0);
 	KEXPECT_EQ(thread_join(t), 0);
-#ifdef CONFIG_CTXSWITCH_FULL_FRAME
+#ifdef CONFIG_CTXSWITCH_KEEPS_INTERRUPTED_FP
 	KEXPECT_EQ(fp_lost[0], 0);
 	KEXPECT_EQ(fp_lost[1], 0);
 #endif

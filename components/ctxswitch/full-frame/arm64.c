@@ -1,4 +1,8 @@
-/* ctxswitch/full-frame, arm64: a new thread starts like an interrupted one, through eret. */
+/*
+ * ctxswitch/full-frame, arm64: a new thread starts like an interrupted one,
+ * through eret, with PAN on where the CPU has it.
+ */
+#include <kiln/arch.h>
 #include <kiln/ctxswitch.h>
 #include <kiln/string.h>
 #include <arch/fpu.h>
@@ -17,7 +21,7 @@ void ctx_prepare(struct thread *t)
 
 	memset(f, 0, sizeof(*f));
 	f->tf.elr = (uintptr_t)thread_trampoline;
-	f->tf.spsr = SPSR_EL1H_MASKED;
+	f->tf.spsr = SPSR_EL1H_MASKED | (arm64_pan ? PSR_PAN : 0);
 	f->tf.sp = t->stack_top;
 	t->saved_sp = (uintptr_t)&f->fp;
 }

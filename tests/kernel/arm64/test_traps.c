@@ -4,6 +4,7 @@
 #include <kiln/cpu.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
+#include <kiln/kstack.h>
 #include <kiln/ktest.h>
 #include <kiln/probe.h>
 #include <kiln/platform.h>
@@ -172,17 +173,37 @@ KTEST(arm64_exception_frame_matches_trap_frame_offsets)
 	KEXPECT_EQ(expect[SAVED_SPSR], 0x90000000ull | SPSR_EL1H_MASKED);
 }
 
-/* The vectors find this CPU's overflow stack through struct cpu (CPU_OVERFLOW_SP). */
-KTEST(arm64_overflow_stack_is_reachable_from_struct_cpu)
+/*
+ * The vectors find this CPU's overflow stack through struct cpu
+ * (CPU_OVERFLOW_SP): a kernel stack like a thread's, which obeys the bit
+ * test of the overflow check (clear inside, set in its unmapped guard).
+ */
+KTEST(arm64_overflow_stack_is_a_guarded_kernel_stack)
 {
 	uintptr_t top = this_cpu()->arch.overflow_sp;
 	struct thread *self = thread_current();
 	uint64_t val;
 
 	KEXPECT_EQ(CPU_OVERFLOW_SP, offsetof(struct cpu, arch.overflow_sp));
-	KEXPECT_EQ(top % 16, 0);
+	KEXPECT_EQ(top % KSTACK_SLOT, KSTACK_SIZE);
 	KEXPECT_TRUE(probe_read64(top - 8, &val));
-	KEXPECT_TRUE(probe_read64(top - (1 << OVERFLOW_STACK_SHIFT), &val));
+	KEXPECT_TRUE(probe_read64(top - KSTACK_SIZE, &val));
+	KEXPECT_FALSE(probe_read64(top - KSTACK_SIZE - 8, &val));
+	KEXPECT_EQ((top - 8) & KSTACK_SIZE, 0);
+	KEXPECT_EQ((top - KSTACK_SIZE - 8) & KSTACK_SIZE, KSTACK_SIZE);
 	/* Not a thread stack, which is what overflows. */
 	KEXPECT_TRUE(top <= self->stack_base || top > self->stack_top);
+}
+
+/* The emergency stack (CPU_EMERGENCY_SP) is this CPU's and usable. */
+KTEST(arm64_emergency_stack_is_reachable_from_struct_cpu)
+{
+	uintptr_t top = this_cpu()->arch.emergency_sp;
+	uint64_t val;
+
+	KEXPECT_EQ(CPU_EMERGENCY_SP, offsetof(struct cpu, arch.emergency_sp));
+	KEXPECT_EQ(top % 16, 0);
+	KEXPECT_TRUE(probe_read64(top - 8, &val));
+	KEXPECT_TRUE(probe_read64(top - (1 << EMERGENCY_STACK_SHIFT), &val));
+	KEXPECT_TRUE(top != this_cpu()->arch.overflow_sp);
 }

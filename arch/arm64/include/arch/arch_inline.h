@@ -7,10 +7,12 @@
 
 #include <kiln/compiler.h>
 #include <kiln/types.h>
+#include <generated/hw.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/percpu.h>
 #include <arch/probe.h>
+#include <arch/psr.h>
 #include <arch/pte.h>
 #include <arch/sysreg.h>
 
@@ -75,6 +77,50 @@ static inline void arch_set_tls(uintptr_t tls)
 static inline uintptr_t arch_get_tls(void)
 {
 	return read_sysreg(tpidr_el0);
+}
+
+/* User mode */
+
+/* Set once at boot (arch/arm64/setup.c): the CPU has PAN and the kernel runs with it on. */
+extern bool arm64_pan;
+
+static inline bool arch_frame_from_user(const struct trap_frame *tf)
+{
+	return (tf->spsr & PSR_MODE_EL_MASK) == 0;
+}
+
+/*
+ * PSTATE.PAN makes every EL1 access to an EL0-accessible page fault; the
+ * bracket lifts it. An exception taken inside sets it again on entry
+ * (SCTLR_EL1.SPAN = 0) and its return restores the bracket's state. The
+ * instructions are undefined on a CPU without PAN: hence the test.
+ */
+static __always_inline void arch_user_access_begin(void)
+{
+	if (arm64_pan)
+		asm volatile(".arch_extension pan\n\tmsr pan, #0" : : : "memory");
+}
+
+static __always_inline void arch_user_access_end(void)
+{
+	if (arm64_pan)
+		asm volatile(".arch_extension pan\n\tmsr pan, #1" : : : "memory");
+}
+
+/* svc #0: the number in x8, the arguments in x0-x5, the result in x0. */
+static inline unsigned long arch_syscall_nr(const struct trap_frame *tf)
+{
+	return tf->x[8];
+}
+
+static inline unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned int i)
+{
+	return tf->x[i];
+}
+
+static inline void arch_syscall_set_result(struct trap_frame *tf, long result)
+{
+	tf->x[0] = result;
 }
 
 #endif

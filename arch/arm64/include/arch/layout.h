@@ -16,14 +16,22 @@
 #define KERNEL_LOAD_PA 0x40400000
 #define KERNEL_VMA     (LINEAR_MAP_BASE + KERNEL_LOAD_PA)
 
+/*
+ * The user half: TTBR0_EL1, a 48-bit range (TCR_EL1.T0SZ = 16) walked with
+ * 4 KiB granules. The first 64 KiB stay unmapped, so that NULL and small
+ * offsets from it fault.
+ */
+#define USER_VA_START 0x10000
+#define USER_VA_END   0x1000000000000
+
 /* e_machine of a user program */
 #define ELF_MACHINE 183 /* EM_AARCH64 */
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1 << PAGE_SHIFT)
 
-/* Per-CPU stack the vectors switch to when a kernel stack overflowed (4 KiB). */
-#define OVERFLOW_STACK_SHIFT 12
+/* Per-CPU stack a fatal exception that cannot trust its own stack is reported on (4 KiB). */
+#define EMERGENCY_STACK_SHIFT 12
 
 /* The boot tables map this much of physical memory (1 GiB blocks). */
 #define BOOT_MAP_SIZE 0x100000000

@@ -1,0 +1,83 @@
+"""Every instruction a stackswitch variant writes into the generated entry code is load-bearing.
+
+For each stackswitch variant on each arch listed below, the mutation harness (mutation.py)
+drops, one at a time, every instruction line the variant's hooks wrote into the arch's entry
+file (found through its attribution map), rebuilds only that object and the link, boots the
+tests that exercise the entry paths and the crash scenarios whose reports depend on them, and
+requires a failure: a test that fails, or a crash report that is wrong (a missing line, a
+register that does not show the value the scenario loaded).
+"""
+
+import os
+import time
+
+import pytest
+
+import kiln_harness as kh
+import mutation
+from test_boot import ARCH_CRASH, COMMON_CRASH
+
+WORKERS = int(os.environ.get("KILN_MUTATION_WORKERS", "2"))
+BOOT_TIMEOUT = 15
+
+# Per arch: the generated entry file, the tests and the crash scenarios that exercise it.
+ENTRY = {
+    "arm64": {
+        "file": "generated/vectors.S",
+        "tests": "thread_stack_overflow*,arm64_kernel_stack*,arm64_entries*,arm64_overflow_s*,"
+                 "arm64_trap_p*,arm64_user_registers_survive_s*",
+        "crashes": ["stack_overflow_registers", "overflow_stack_overflow",
+                    "serror_on_overflow_stack"],
+    },
+}
+
+CASES = [(a, v) for a in sorted(ENTRY) if a in kh.ARCHES
+         for v in kh.components().get("stackswitch", [])]
+
+
+def report_check(arch, scenario):
+    """check(proc) for MutationRunner: what is wrong with a crash scenario's report."""
+    expect = COMMON_CRASH.get(scenario) or ARCH_CRASH[arch][scenario]
+
+    def check(proc):
+        problems = ["missing %r" % t for t in expect if t not in proc.stdout]
+        if "kiln: kernel reported FAIL" not in proc.stdout:
+            problems.append("no verdict from the kernel (exit status %d)" % proc.returncode)
+        return problems + kh.crash_register_errors(proc.stdout)
+    return check
+
+
+@pytest.mark.parametrize("arch, variant", CASES, ids=["%s-%s" % c for c in CASES])
+def test_mutation_every_stackswitch_line_is_load_bearing(arch, variant, builds, tmp_path):
+    entry = ENTRY[arch]
+    b = builds.built(kh.DEFAULT_PROFILE, arch,
+                     sets=("CONFIG_STACKSWITCH_%s=y" % variant.upper().replace("-", "_"),))
+    text = (b.path / entry["file"]).read_text()
+    lines = mutation.owned_lines(b.path, entry["file"], "stackswitch")
+    mutants = mutation.line_mutants(entry["file"], text, lines, "stackswitch/" + variant)
+    assert mutants, "stackswitch/%s writes no instruction into %s" % (variant, entry["file"])
+    crashes = {s: report_check(arch, s) for s in entry["crashes"]}
+    runner = mutation.MutationRunner(b.path, arch, entry["file"], entry["tests"], tmp_path,
+                                     workers=WORKERS, timeout=BOOT_TIMEOUT, crashes=crashes)
+    start = time.monotonic()
+    results = runner.run(mutants)
+    line = mutation.record("%s stackswitch/%s (%s)" % (entry["file"], variant, arch), results,
+                           time.monotonic() - start)
+    print(line)
+    survivors = [str(r.mutant) for r in results if not r.killed]
+    assert not survivors, "%s\nno selected test (%s) or crash report fails without:\n  %s" % (
+        line, ", ".join(runner.tests), "\n  ".join(survivors))
+
+
+def test_owned_lines_are_the_variants_instructions(builds):
+    """owned_lines() finds the variant's instruction lines and nothing of the template's."""
+    arch = next(iter(sorted(ENTRY)))
+    b = builds.built(kh.DEFAULT_PROFILE, arch)
+    file = ENTRY[arch]["file"]
+    text = (b.path / file).read_text().splitlines()
+    lines = mutation.owned_lines(b.path, file, "stackswitch")
+    assert lines and all(mutation._code(text[i]) for i in lines)
+    slot = text.index("vector_el1h_sync:")
+    # The slot's own first instruction is the template's; the overflow test after it the variant's.
+    assert slot + 1 not in lines and mutation._code(text[slot + 1]).startswith("sub")
+    assert any(mutation._code(text[i]).startswith("tbnz") for i in lines if i > slot)
