@@ -61,7 +61,8 @@ static int check_segment(struct segment *s, const struct elf64_phdr *ph, size_t 
 		.filesz = ph->p_filesz,
 		.memsz = ph->p_memsz,
 		.prot = (ph->p_flags & PF_R ? PROT_READ : 0) |
-			(ph->p_flags & PF_W ? PROT_WRITE : 0) | (ph->p_flags & PF_X ? PROT_EXEC : 0),
+			(ph->p_flags & PF_W ? PROT_WRITE : 0) |
+			(ph->p_flags & PF_X ? PROT_EXEC : 0),
 	};
 	return 0;
 }

@@ -84,7 +84,8 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 		} else {
 			e = entry_at(root, va, 0);
 			if (!e)
-				panic("pgtable: cannot map %p (inside a large mapping, or out of memory)",
+				panic("pgtable: cannot map %p (inside a large mapping, or out of "
+				      "memory)",
 				      (void *)va);
 			*e = pte_leaf(pa, 0, prot);
 		}

@@ -115,12 +115,18 @@ static void make_image(void)
 	img.eh.e_ehsize = sizeof(img.eh);
 	img.eh.e_phentsize = sizeof(struct elf64_phdr);
 	img.eh.e_phnum = 2;
-	img.ph[0] = (struct elf64_phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X,
-					.p_offset = TEXT_OFF, .p_vaddr = TEXT_VA,
-					.p_filesz = 16, .p_memsz = 16};
-	img.ph[1] = (struct elf64_phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W,
-					.p_offset = DATA_OFF, .p_vaddr = DATA_VA,
-					.p_filesz = 8, .p_memsz = 0x2000};
+	img.ph[0] = (struct elf64_phdr){.p_type = PT_LOAD,
+					.p_flags = PF_R | PF_X,
+					.p_offset = TEXT_OFF,
+					.p_vaddr = TEXT_VA,
+					.p_filesz = 16,
+					.p_memsz = 16};
+	img.ph[1] = (struct elf64_phdr){.p_type = PT_LOAD,
+					.p_flags = PF_R | PF_W,
+					.p_offset = DATA_OFF,
+					.p_vaddr = DATA_VA,
+					.p_filesz = 8,
+					.p_memsz = 0x2000};
 	for (unsigned int i = 0; i < 24; i++)
 		img.bytes[TEXT_OFF + i] = 0xa0 + i;
 }
@@ -139,7 +145,8 @@ static int load(size_t size, size_t *pages)
 	if (!ret && entry != img.eh.e_entry)
 		ret = -1;
 	if (!ret) {
-		const uint8_t *text = uspace_kaddr(&us, TEXT_VA), *data = uspace_kaddr(&us, DATA_VA);
+		const uint8_t *text = uspace_kaddr(&us, TEXT_VA),
+			      *data = uspace_kaddr(&us, DATA_VA);
 		/* The file bytes and nothing more: the rest of each page is zero. */
 		if (!text || !data || memcmp(text, &img.bytes[TEXT_OFF], 16) || text[16] ||
 		    memcmp(data, &img.bytes[DATA_OFF], 8) || data[8] ||
@@ -189,27 +196,68 @@ static size_t corrupt(enum corruption c)
 
 	make_image();
 	switch (c) {
-	case BAD_MAGIC: img.eh.e_ident[1] = 'X'; break;
-	case BAD_CLASS: img.eh.e_ident[4] = 1; break;
-	case BAD_MACHINE: img.eh.e_machine = ELF_MACHINE + 1; break;
-	case BAD_TYPE: img.eh.e_type = 3; break;
-	case TRUNCATED: size = sizeof(img.eh) - 1; break;
-	case PHNUM_ZERO: img.eh.e_phnum = 0; break;
-	case PHNUM_HUGE: img.eh.e_phnum = 0xffff; break;
-	case PHOFF_OUTSIDE: img.eh.e_phoff = ~0ul - 8; break;
-	case PHENTSIZE_WRONG: img.eh.e_phentsize = 32; break;
-	case SEGMENT_IN_KERNEL: img.ph[1].p_vaddr = 0xffff800000000000ul; break;
-	case SEGMENT_BELOW_USER: img.ph[1].p_vaddr = 0; break;
-	case SEGMENT_WRAPS: img.ph[1].p_memsz = ~0ul - 0x1000; break;
-	case SEGMENTS_OVERLAP: img.ph[1].p_vaddr = TEXT_VA + 0x800; break;
-	case FILESZ_OVER_MEMSZ: img.ph[1].p_filesz = img.ph[1].p_memsz + 1; break;
-	case FILE_BYTES_OUTSIDE: img.ph[1].p_offset = sizeof(img) - 4; break;
-	case ENTRY_NOT_EXECUTABLE: img.eh.e_entry = DATA_VA; break;
-	case ENTRY_PAST_SEGMENT: img.eh.e_entry = TEXT_VA + 16; break;
-	case WRITABLE_AND_EXECUTABLE: img.ph[1].p_flags |= PF_X; break;
-	case INTERPRETER: img.ph[0].p_type = PT_INTERP; break;
-	case NO_LOAD_SEGMENT: img.ph[0].p_type = img.ph[1].p_type = 4 /* PT_NOTE */; break;
-	case CORRUPTIONS: break;
+	case BAD_MAGIC:
+		img.eh.e_ident[1] = 'X';
+		break;
+	case BAD_CLASS:
+		img.eh.e_ident[4] = 1;
+		break;
+	case BAD_MACHINE:
+		img.eh.e_machine = ELF_MACHINE + 1;
+		break;
+	case BAD_TYPE:
+		img.eh.e_type = 3;
+		break;
+	case TRUNCATED:
+		size = sizeof(img.eh) - 1;
+		break;
+	case PHNUM_ZERO:
+		img.eh.e_phnum = 0;
+		break;
+	case PHNUM_HUGE:
+		img.eh.e_phnum = 0xffff;
+		break;
+	case PHOFF_OUTSIDE:
+		img.eh.e_phoff = ~0ul - 8;
+		break;
+	case PHENTSIZE_WRONG:
+		img.eh.e_phentsize = 32;
+		break;
+	case SEGMENT_IN_KERNEL:
+		img.ph[1].p_vaddr = 0xffff800000000000ul;
+		break;
+	case SEGMENT_BELOW_USER:
+		img.ph[1].p_vaddr = 0;
+		break;
+	case SEGMENT_WRAPS:
+		img.ph[1].p_memsz = ~0ul - 0x1000;
+		break;
+	case SEGMENTS_OVERLAP:
+		img.ph[1].p_vaddr = TEXT_VA + 0x800;
+		break;
+	case FILESZ_OVER_MEMSZ:
+		img.ph[1].p_filesz = img.ph[1].p_memsz + 1;
+		break;
+	case FILE_BYTES_OUTSIDE:
+		img.ph[1].p_offset = sizeof(img) - 4;
+		break;
+	case ENTRY_NOT_EXECUTABLE:
+		img.eh.e_entry = DATA_VA;
+		break;
+	case ENTRY_PAST_SEGMENT:
+		img.eh.e_entry = TEXT_VA + 16;
+		break;
+	case WRITABLE_AND_EXECUTABLE:
+		img.ph[1].p_flags |= PF_X;
+		break;
+	case INTERPRETER:
+		img.ph[0].p_type = PT_INTERP;
+		break;
+	case NO_LOAD_SEGMENT:
+		img.ph[0].p_type = img.ph[1].p_type = 4 /* PT_NOTE */;
+		break;
+	case CORRUPTIONS:
+		break;
 	}
 	return size;
 }

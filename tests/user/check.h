@@ -6,14 +6,14 @@
 
 static int check_failures;
 
-#define CHECK_EQ(got, want)                                                                \
-	do {                                                                               \
-		long g_ = (long)(got), w_ = (long)(want);                                  \
-		if (g_ != w_) {                                                            \
+#define CHECK_EQ(got, want)                                                                      \
+	do {                                                                                     \
+		long g_ = (long)(got), w_ = (long)(want);                                        \
+		if (g_ != w_) {                                                                  \
 			printf("FAIL %s:%d: %s = %ld, want %ld\n", __FILE__, __LINE__, #got, g_, \
-			       w_);                                                        \
-			check_failures++;                                                  \
-		}                                                                          \
+			       w_);                                                              \
+			check_failures++;                                                        \
+		}                                                                                \
 	} while (0)
 
 #endif

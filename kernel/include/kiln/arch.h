@@ -173,8 +173,8 @@ const char *arch_trap_name(const struct trap_record *r);
 #if !defined(USER_VA_START) || !defined(USER_VA_END) || !defined(ELF_MACHINE)
 #error "<arch/arch_inline.h> lacks the user address range"
 #endif
-#if !defined(PROBE_READ8) || !defined(PROBE_READ64) || !defined(PROBE_WRITE8) || !defined(PROBE_FAILED) || \
-	!defined(PROBE_BRANCH)
+#if !defined(PROBE_READ8) || !defined(PROBE_READ64) || !defined(PROBE_WRITE8) || \
+	!defined(PROBE_FAILED) || !defined(PROBE_BRANCH)
 #error "<arch/arch_inline.h> lacks a probe instruction template"
 #endif
 

@@ -5,14 +5,14 @@
 #include <kiln/uspace.h>
 
 /* The ELF64 structures and values the loader reads. */
-#define EI_NIDENT 16
-#define ET_EXEC	  2
-#define PT_LOAD	  1
+#define EI_NIDENT  16
+#define ET_EXEC	   2
+#define PT_LOAD	   1
 #define PT_DYNAMIC 2
-#define PT_INTERP 3
-#define PF_X	  0x1
-#define PF_W	  0x2
-#define PF_R	  0x4
+#define PT_INTERP  3
+#define PF_X	   0x1
+#define PF_W	   0x2
+#define PF_R	   0x4
 
 struct elf64_ehdr {
 	uint8_t e_ident[EI_NIDENT];

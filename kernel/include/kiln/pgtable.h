@@ -12,7 +12,7 @@
 #define PROT_READ   0x1
 #define PROT_WRITE  0x2
 #define PROT_EXEC   0x4
-#define PROT_DEVICE 0x8 /* uncached, strongly ordered: MMIO */
+#define PROT_DEVICE 0x8	 /* uncached, strongly ordered: MMIO */
 #define PROT_USER   0x10 /* reachable from user mode (and never executable by the kernel) */
 
 /* Map with 2 MiB entries where alignment allows. */
@@ -29,7 +29,8 @@ pte_t *pgtable_alloc_root(void);
 size_t pgtable_pages(void);
 void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned int prot,
 		 unsigned int flags);
-/* Map one 4 KiB page; false when memory for a table is exhausted or a large mapping is in the way. */
+/* Map one 4 KiB page; false when memory for a table is exhausted or a large mapping is in the way.
+ */
 bool pgtable_map_page(pte_t *root, uintptr_t va, paddr_t pa, unsigned int prot);
 /* Clears the 4 KiB mapping of va; returns the page it mapped, or 0. The caller flushes the TLB. */
 paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va);

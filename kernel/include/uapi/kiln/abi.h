@@ -22,20 +22,20 @@
 #define SYS_COUNT    9
 
 /* Error codes (returned negated). */
-#define EPERM	1
-#define ENOENT	2
-#define ESRCH	3
-#define EINTR	4
-#define EBADF	9
-#define ECHILD	10
-#define EAGAIN	11
-#define ENOMEM	12
-#define EFAULT	14
-#define EINVAL	22
+#define EPERM	     1
+#define ENOENT	     2
+#define ESRCH	     3
+#define EINTR	     4
+#define ENOEXEC	     8
+#define EBADF	     9
+#define ECHILD	     10
+#define EAGAIN	     11
+#define ENOMEM	     12
+#define EFAULT	     14
+#define EINVAL	     22
 #define ENAMETOOLONG 36
-#define ENOSYS	38
-#define ENOEXEC 8
-#define KILN_EMAX 4095
+#define ENOSYS	     38
+#define KILN_EMAX    4095
 
 /* The longest program name spawn takes, its terminating NUL not counted. */
 #define KILN_NAME_MAX 31
