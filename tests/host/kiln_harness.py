@@ -118,8 +118,14 @@ def qemu_facts(arch):
 
 
 def qemu_run(arch, kernel, mode, append=(), timeout=BOOT_TIMEOUT, extra=()):
-    """scripts/qemu-run.py directly (what the crash scenarios use)."""
+    """scripts/qemu-run.py directly (what the crash scenarios use), on the CPU model the
+    kernel's build directory names (CONFIG_QEMU_CPU, as `ninja test` does) unless extra
+    gives another --cpu."""
     cmd = qemu_run_cmd(arch, kernel, mode)
+    build = build_dir_holding(kernel)
+    cpu = read_config(build).get("CONFIG_QEMU_CPU") if build else None
+    if cpu:
+        cmd += ["--cpu", cpu]
     for a in append:
         cmd += ["--append", a]
     return run(cmd + list(extra), timeout)

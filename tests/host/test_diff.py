@@ -163,12 +163,12 @@ def test_diff_errors(args, message):
 # What only one context-switch backend's routine contains, per arch.
 SWITCH_EVIDENCE = {
     "x86_64": {"callee-saved": "stmxcsr", "full-frame": "ctx_switch_frame"},
-    "arm64": {"callee-saved": "SF_D8", "full-frame": "stp\tq0, q1"},
+    "arm64": {"callee-saved": "SF_D8", "full-frame": "eret"},
 }
 
 
 @pytest.mark.parametrize("arch", sorted(SWITCH_EVIDENCE))
-def test_diff_of_backends_alone_is_the_switch_routine(arch):
+def test_diff_of_backends_alone_is_the_switch_routine(arch, tmp_path):
     if arch not in ARCHES:
         pytest.skip("no %s in this tree" % arch)
     needs("tiny")
@@ -181,19 +181,25 @@ def test_diff_of_backends_alone_is_the_switch_routine(arch):
     evidence = SWITCH_EVIDENCE[arch]
     assert any(evidence["callee-saved"] in l for l in removed), proc.stdout
     assert any(evidence["full-frame"] in l for l in added), proc.stdout
-    # The entry code differs only by the backend's exit hook (switch_on_exit), at one place:
-    # nothing for callee-saved, the switch from the trap frame for full-frame.
+    # The entry code differs only by the backend's exit hook (switch_on_exit), once per entry
+    # path that calls trap_dispatch(): nothing for callee-saved, the switch from the trap
+    # frame for full-frame.
     entry = [f for f in files if f.endswith(("entry.S", "vectors.S"))]
     assert len(entry) == 1, sorted(files)
     # Besides the variant's own #include lines (its includes() hook).
     removed, added = ([l for l in side if not l.startswith("#include")]
                       for side in files[entry[0]])
-    assert len(removed) == 1 and "ctxswitch/callee-saved" in removed[0], proc.stdout
+    kh.configure_build_dir(tmp_path / "tiny", "tiny", arch)
+    paths = len(re.findall(r"^\s*(?:bl|call)\s+trap_dispatch\b",
+                           (tmp_path / "tiny" / entry[0]).read_text(), re.M))
+    assert paths >= 1
+    assert len(removed) == paths and all("ctxswitch/callee-saved" in l for l in removed), \
+        proc.stdout
     assert "ctxswitch/full-frame" in added[0], proc.stdout
-    assert any("ctx_switch_frame" in l for l in added), proc.stdout
+    assert sum("ctx_switch_frame" in l for l in added) == paths, proc.stdout
     section = proc.stdout.split("+++ tiny/" + entry[0], 1)[1].split("\n--- ", 1)[0]
     hunks = section.split("\n@@ ")[1:]
-    assert len([h for h in hunks if "switch_on_exit" in h or "ctx_switch_frame" in h]) == 1, \
+    assert len([h for h in hunks if "switch_on_exit" in h or "ctx_switch_frame" in h]) == paths, \
         section
 
 
