@@ -69,6 +69,11 @@ static int load(struct process *p, const struct user_program *prog)
 
 long process_spawn(const char *name, unsigned long arg)
 {
+	return process_spawn_flags(name, arg, 0);
+}
+
+long process_spawn_flags(const char *name, unsigned long arg, unsigned int flags)
+{
 	const struct user_program *prog = user_program_find(name);
 	struct process *p;
 	paddr_t page;
@@ -81,7 +86,7 @@ long process_spawn(const char *name, unsigned long arg)
 	if (!page)
 		return -ENOMEM;
 	p = phys_to_virt(page);
-	*p = (struct process){.arg = arg, .parent = NULL};
+	*p = (struct process){.arg = arg, .flags = flags};
 	strlcpy(p->name, prog->name, sizeof(p->name));
 	err = load(p, prog);
 	if (err) {

@@ -33,11 +33,15 @@ uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc)
 	return fixup->fixup;
 }
 
-__noreturn void trap_user_fault(struct trap_frame *tf, struct cpu *cpu)
+void trap_user_exception(struct trap_frame *tf, struct cpu *cpu)
 {
 	struct process *p = process_current();
 	struct trap_record r;
 
+	if (p && (p->flags & SPAWN_SKIP_BREAKPOINTS) && arch_user_breakpoint_skip(tf)) {
+		p->breakpoints++;
+		return;
+	}
 	arch_trap_decode(&r, tf, cpu);
 	/* A user thread is always a process's: a frame from user mode without one is the kernel's bug. */
 	if (!p)

@@ -136,11 +136,13 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		if (ESR_EC(tf->esr) == ESR_EC_SVC64)
 			syscall_dispatch(tf, cpu);
 		else
-			trap_user_fault(tf, cpu);
+			trap_user_exception(tf, cpu);
 		break;
 	case TRAP_EL0_32_SYNC:
 	case TRAP_EL0_32_IRQ:
-		trap_user_fault(tf, cpu);
+		/* Never a breakpoint the kernel skips: AArch32 code has no process that asked. */
+		trap_user_exception(tf, cpu);
+		panic("an AArch32 exception survived");
 	default:
 		arch_trap_dump(tf, cpu);
 		panic("unexpected exception: %s", kind_names[tf->kind & 15]);
@@ -166,4 +168,13 @@ __noreturn void trap_emergency(struct trap_frame *tf, struct cpu *cpu)
 		panic("SError at %p (reported from the emergency stack)", (void *)tf->elr);
 	panic("the overflow stack overflowed: exception at %p, sp %p", (void *)tf->elr,
 	      (void *)tf->sp);
+}
+
+/* brk is a fault: ELR still names it. */
+bool arch_user_breakpoint_skip(struct trap_frame *tf)
+{
+	if (ESR_EC(tf->esr) != ESR_EC_BRK64)
+		return false;
+	tf->elr += 4;
+	return true;
 }

@@ -92,10 +92,17 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 	} else if (tf->vector < VEC_FIRST_IRQ) {
 		if (arch_frame_from_user(tf) && tf->vector != VEC_DOUBLE_FAULT) {
 			cpu->arch.user_fault_vector = tf->vector;
-			trap_user_fault(tf, cpu);
+			trap_user_exception(tf, cpu);
+			return;
 		}
 		tf->rip = trap_exception(tf, cpu, tf->rip);
 	} else {
 		irq_entry(tf->vector);
 	}
+}
+
+/* int3 is a trap: the saved rip is already past it. */
+bool arch_user_breakpoint_skip(struct trap_frame *tf)
+{
+	return tf->vector == VEC_BREAKPOINT;
 }

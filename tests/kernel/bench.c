@@ -146,10 +146,13 @@ KBENCH(irq_self_roundtrip, 1000)
 		arch_irq_enable();
 }
 
-/* A user program that times n operations itself and exits with the cycles they took. */
-static uint64_t user_timed(const char *program, uint64_t n)
+/*
+ * A user program that times n operations itself and exits with the cycles
+ * they took.
+ */
+static uint64_t user_timed(const char *program, uint64_t n, unsigned int flags)
 {
-	long status, pid = process_spawn(program, n);
+	long status, pid = process_spawn_flags(program, n, flags);
 
 	if (pid < 0 || process_wait(pid, &status) != pid || status < 0)
 		panic("kbench: %s did not run (%ld)", program, pid);
@@ -159,5 +162,17 @@ static uint64_t user_timed(const char *program, uint64_t n)
 /* The null system call round trip from user mode: entry, dispatch, exit. */
 KBENCH_MEASURED(syscall_null, 100000)
 {
-	return user_timed("bench_syscall", n);
+	return user_timed("bench_syscall", n, 0);
+}
+
+/* A user exception handled and skipped: a breakpoint, entry to exit. */
+KBENCH_MEASURED(user_trap_roundtrip, 10000)
+{
+	return user_timed("bench_trap", n, SPAWN_SKIP_BREAKPOINTS);
+}
+
+/* An interrupt taken from user mode (the timer tick, its handler included). */
+KBENCH_MEASURED(user_irq_roundtrip, 20)
+{
+	return user_timed("bench_irq", n, 0);
 }

@@ -274,3 +274,16 @@ KTEST(elf_loader_refuses_malformed_images)
 		KEXPECT_EQ(pages, 0);
 	}
 }
+
+KTEST(user_breakpoints_kill_unless_skipped)
+{
+	long status, pid;
+
+	/* A breakpoint is fatal by default... */
+	KEXPECT_EQ(run("bench_trap", 1000), KILN_STATUS_FAULT);
+	/* ...and resumes past itself for a process spawned to skip them (the trap benchmark). */
+	pid = process_spawn_flags("bench_trap", 1000, SPAWN_SKIP_BREAKPOINTS);
+	KASSERT_GT(pid, 0);
+	KEXPECT_EQ(process_wait(pid, &status), pid);
+	KEXPECT_GT(status, 1000);
+}

@@ -130,6 +130,11 @@ void arch_uspace_activate(pte_t *root);
  * mode start on the stack the stackswitch policy names.
  */
 __noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t arg);
+/*
+ * If the exception in tf, from user mode, is a breakpoint instruction, move
+ * the saved pc past it and return true.
+ */
+bool arch_user_breakpoint_skip(struct trap_frame *tf);
 /* Whether the frame was saved on an entry from user mode. */
 static inline bool arch_frame_from_user(const struct trap_frame *tf);
 /*

@@ -18,7 +18,9 @@ struct process {
 	struct process *parent; /* NULL: the kernel, or an orphan */
 	bool orphan;		/* its parent exited: nobody waits for it */
 	uintptr_t entry;
-	unsigned long arg; /* main()'s argument */
+	unsigned long arg;	   /* main()'s argument */
+	unsigned int flags;	   /* SPAWN_* */
+	unsigned long breakpoints; /* skipped (SPAWN_SKIP_BREAKPOINTS) */
 	long status;
 	struct process *next; /* all processes */
 };
@@ -38,6 +40,9 @@ const struct user_program *user_program_find(const char *name);
  * -ENOMEM.
  */
 long process_spawn(const char *name, unsigned long arg);
+/* Count and skip the process's breakpoint instructions instead of killing it (benchmarks). */
+#define SPAWN_SKIP_BREAKPOINTS 0x1
+long process_spawn_flags(const char *name, unsigned long arg, unsigned int flags);
 /*
  * Wait for the caller's child pid to exit, store its status and free it.
  * Returns pid, or -ECHILD when pid is not a child of the caller.

@@ -16,13 +16,14 @@
 uintptr_t trap_exception(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc);
 
 /*
- * A synchronous exception from user mode that the kernel does not handle
- * (a fault, an undefined instruction, a breakpoint): the process dies with
- * a one-line report (process, exception, fault address, pc) and its parent
- * sees it exit with KILN_STATUS_FAULT. Called with interrupts disabled, on
- * the thread's kernel context; never returns.
+ * A synchronous exception from user mode, interrupts disabled, on the
+ * thread's kernel context. Returns if it was handled: the frame resumes (a
+ * breakpoint in a process spawned with SPAWN_SKIP_BREAKPOINTS is counted
+ * and skipped). Otherwise (a fault, an undefined instruction, a
+ * breakpoint) the process dies with a one-line report (process, exception,
+ * fault address, pc) and its parent sees it exit with KILN_STATUS_FAULT.
  */
-__noreturn void trap_user_fault(struct trap_frame *tf, struct cpu *cpu);
+void trap_user_exception(struct trap_frame *tf, struct cpu *cpu);
 
 /*
  * An interrupt: the platform acknowledges it (hw is what the arch knows of

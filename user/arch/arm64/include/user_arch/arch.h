@@ -26,4 +26,10 @@ static inline unsigned long user_cycles(void)
 	return v;
 }
 
+/* A breakpoint instruction (a BRK exception). */
+static inline void user_breakpoint(void)
+{
+	asm volatile("brk #0" ::: "memory");
+}
+
 #endif

@@ -26,4 +26,10 @@ static inline unsigned long user_cycles(void)
 	return ((unsigned long)hi << 32) | lo;
 }
 
+/* A breakpoint instruction (#BP). */
+static inline void user_breakpoint(void)
+{
+	asm volatile("int3" ::: "memory");
+}
+
 #endif
