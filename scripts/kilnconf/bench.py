@@ -26,6 +26,7 @@ ROWS = (
     ("null syscall", ("null_syscall", "syscall_getppid")),
     ("user exception round trip", ("user_exception_roundtrip",)),
     ("IRQ entry (self-IRQ round trip)", ("irq_self_roundtrip",)),
+    ("IRQ from user mode (timer tick, handler included)", ("user_irq_roundtrip",)),
     ("voluntary switch", ("ctx_switch_yield",)),
     ("preemptive switch (tick to next thread)", ("preempt_switch_latency",)),
     ("process switch (pipe)", ("pipe_pingpong",)),

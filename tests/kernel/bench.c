@@ -160,13 +160,13 @@ static uint64_t user_timed(const char *program, uint64_t n, unsigned int flags)
 }
 
 /* The null system call round trip from user mode: entry, dispatch, exit. */
-KBENCH_MEASURED(syscall_null, 100000)
+KBENCH_MEASURED(null_syscall, 100000)
 {
 	return user_timed("bench_syscall", n, 0);
 }
 
 /* A user exception handled and skipped: a breakpoint, entry to exit. */
-KBENCH_MEASURED(user_trap_roundtrip, 10000)
+KBENCH_MEASURED(user_exception_roundtrip, 10000)
 {
 	return user_timed("bench_trap", n, SPAWN_SKIP_BREAKPOINTS);
 }
