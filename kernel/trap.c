@@ -1,5 +1,6 @@
 /* The arch-neutral flow of exceptions and interrupts (kiln/trap.h). */
 #include <kiln/arch.h>
+#include <kiln/ctxswitch.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
 #include <kiln/panic.h>
@@ -48,14 +49,19 @@ __noreturn void trap_user_fault(struct trap_frame *tf, struct cpu *cpu)
 	process_exit(KILN_STATUS_FAULT);
 }
 
-void irq_entry(unsigned int hw)
+bool irq_entry(unsigned int hw)
 {
 	struct irq_ack ack = platform_irq_ack(hw);
 
 	/* A spurious interrupt has nothing to run and must not be ended. */
 	if (ack.irq == IRQ_SPURIOUS)
-		return;
+		return false;
 	irq_handle(ack.irq);
 	platform_irq_eoi(ack);
-	sched_irq_exit();
+	return sched_irq_exit();
+}
+
+void trap_preempt(struct cpu *cpu)
+{
+	ctx_preempt(cpu);
 }

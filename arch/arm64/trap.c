@@ -118,7 +118,7 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
 void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
 #endif
 
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
+bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
 #ifdef CONFIG_KTEST
 	if (trap_probe)
@@ -130,8 +130,7 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		break;
 	case TRAP_EL1H_IRQ:
 	case TRAP_EL0_64_IRQ:
-		irq_entry(0);
-		break;
+		return irq_entry(0);
 	case TRAP_EL0_64_SYNC:
 		if (ESR_EC(tf->esr) == ESR_EC_SVC64)
 			syscall_dispatch(tf, cpu);
@@ -145,6 +144,7 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		arch_trap_dump(tf, cpu);
 		panic("unexpected exception: %s", kind_names[tf->kind & 15]);
 	}
+	return false;
 }
 
 __noreturn void trap_emergency(struct trap_frame *tf, struct cpu *cpu);

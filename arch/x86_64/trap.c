@@ -82,7 +82,7 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
  * kernel's own inside a user access), the handler runs with SMAP enforced;
  * iretq gives the interrupted code its flag back.
  */
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
+bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
 	arch_user_access_end();
 	if (tf->vector == VEC_NMI) {
@@ -96,6 +96,7 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		}
 		tf->rip = trap_exception(tf, cpu, tf->rip);
 	} else {
-		irq_entry(tf->vector);
+		return irq_entry(tf->vector);
 	}
+	return false;
 }

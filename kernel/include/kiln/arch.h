@@ -150,8 +150,10 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result);
  * interrupts disabled, with the frame it saved and this CPU's struct cpu:
  * tell an exception from an interrupt and pass it to the generic flow
  * (kiln/trap.h). The frame, maybe changed (a fixup), is resumed on return.
+ * Returns true when the entry code must call trap_preempt() (an interrupt
+ * the tick wants to end in a switch).
  */
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
 /* What the exception in tf is: vector or class, error, pc, fault address and kind. */
 void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu);
 /* The registers of tf, for a fatal exception's report. */
