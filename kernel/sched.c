@@ -196,6 +196,8 @@ void sched_init(void)
 		.stack_top = (uintptr_t)boot_stack_top,
 	};
 	cpu->current = &cpu->main_thread;
+	stackswitch_cpu_init(cpu);
+	stackswitch_thread_in(cpu, cpu->current);
 	cpu->idle_thread = thread_create("idle", idle_loop, NULL, THREAD_PRIO_IDLE);
 	if (!cpu->idle_thread)
 		panic("sched: cannot create the idle thread");
