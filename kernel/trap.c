@@ -11,6 +11,11 @@
 #include <kiln/thread.h>
 #include <kiln/trap.h>
 
+#ifdef CONFIG_KTEST
+void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
+void (*syscall_probe)(struct trap_frame *tf, struct cpu *cpu);
+#endif
+
 /* Out of line, so that the fixup path carries no frame for r. */
 static __noinline __noreturn void trap_fatal(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc)
 {

@@ -85,6 +85,7 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
 bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
 	arch_user_access_end();
+	trap_probe_call(trap_probe, tf, cpu);
 	if (tf->vector == VEC_NMI) {
 		cpu->nmi_count++;
 		cpu->arch.nmi_from_user += arch_frame_from_user(tf);

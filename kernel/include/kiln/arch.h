@@ -132,6 +132,8 @@ void arch_uspace_activate(pte_t *root);
 __noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t arg);
 /* Whether the frame was saved on an entry from user mode. */
 static inline bool arch_frame_from_user(const struct trap_frame *tf);
+/* Whether the frame was saved for an interrupt (not an exception or a system call). */
+static inline bool arch_frame_is_irq(const struct trap_frame *tf);
 /*
  * Bracket every kernel access to user memory (SMAP: stac/clac; PAN: clear
  * and set PSTATE.PAN); without them such an access faults where the CPU

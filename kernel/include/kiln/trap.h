@@ -42,4 +42,25 @@ bool irq_entry(unsigned int hw);
  */
 void trap_preempt(struct cpu *cpu);
 
+#ifdef CONFIG_KTEST
+/*
+ * Test hooks: trap_dispatch() calls trap_probe, when set, first thing for
+ * every exception and interrupt (arm64: and svc), syscall_dispatch()
+ * syscall_probe for every system call; both on the stack the handler runs
+ * on, interrupts disabled. Tests record where entries land (the stackswitch
+ * policy's promise) and provoke events inside an entry.
+ */
+extern void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
+extern void (*syscall_probe)(struct trap_frame *tf, struct cpu *cpu);
+
+static inline void trap_probe_call(void (*probe)(struct trap_frame *, struct cpu *),
+				   struct trap_frame *tf, struct cpu *cpu)
+{
+	if (probe)
+		probe(tf, cpu);
+}
+#else
+#define trap_probe_call(probe, tf, cpu) ((void)0)
+#endif
+
 #endif
