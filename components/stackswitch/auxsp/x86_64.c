@@ -16,8 +16,8 @@ void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 	 */
 	cpu->arch.tss.rsp[0] = next->stack_top;
 	/*
-	 * SYSCALL: the entry loads the aux stack from here (hook syscall_enter);
-	 * the handler switch reads it as the current thread's stack top.
+	 * SYSCALL: the entry loads the aux stack from here (hook syscall_enter).
+	 * The handler switch reads it as the current thread's stack top.
 	 */
 	cpu->arch.syscall_sp = next->stack_top;
 }
