@@ -30,8 +30,14 @@ enum landing_kind {
 };
 
 static const char *const kind_names[AT_COUNT] = {
-	"syscall",	    "irq from user",	 "exception from user", "irq from kernel",
-	"exception from kernel", "irq in a syscall", "exception in a syscall", "exception in an irq",
+	[AT_SYSCALL] = "syscall",
+	[AT_USER_IRQ] = "irq from user",
+	[AT_USER_SYNC] = "exception from user",
+	[AT_KERNEL_IRQ] = "irq from kernel",
+	[AT_KERNEL_SYNC] = "exception from kernel",
+	[AT_IRQ_IN_SYSCALL] = "irq in a syscall",
+	[AT_SYNC_IN_SYSCALL] = "exception in a syscall",
+	[AT_SYNC_IN_IRQ] = "exception in an irq",
 };
 
 enum region { THREAD_STACK, IRQ_STACK, TRAP_STACK };
@@ -96,7 +102,7 @@ static void note_trap(struct trap_frame *tf, struct cpu *cpu)
 	bool irq = arch_frame_is_irq(tf);
 
 	if (arch_frame_from_user(tf)) {
-		/* A synchronous entry from user mode is a fault only in that phase (arm64: else an svc). */
+		/* A synchronous entry from user mode is a fault only then (arm64: else an svc). */
 		if (irq || phase == PHASE_USER_FAULT)
 			note(irq ? AT_USER_IRQ : AT_USER_SYNC, tf, cpu);
 	} else if (in_irq_handler && !irq) {
@@ -145,7 +151,9 @@ static long run(const char *name, unsigned long arg)
 
 static uintptr_t region_top(enum region r, const struct landing *l, const struct cpu *cpu)
 {
-	return r == IRQ_STACK ? cpu->irq_stack_top : r == TRAP_STACK ? cpu->trap_stack_top : l->stack_top;
+	if (r == IRQ_STACK)
+		return cpu->irq_stack_top;
+	return r == TRAP_STACK ? cpu->trap_stack_top : l->stack_top;
 }
 
 static bool in_region(uintptr_t addr, enum region r, const struct landing *l, const struct cpu *cpu)

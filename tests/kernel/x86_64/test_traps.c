@@ -187,7 +187,7 @@ KTEST(x86_machine_check_runs_on_ist_stack)
 	struct trap_record *r = last_fixup();
 	uintptr_t base = ist_stack_base(this_cpu()->index, IST_MACHINE_CHECK);
 
-	asm volatile("int $18\n1:\n\t" EXTABLE_ENTRY("1b", "1b") ::: "memory");
+	asm volatile("int $18\n1:\n\t" EXTABLE_ENTRY("1b", "1b") : : : "memory");
 	KEXPECT_EQ(r->vector, VEC_MACHINE_CHECK);
 	KEXPECT_GE(r->frame, base);
 	KEXPECT_LT(r->frame, base + CONFIG_X86_IST_STACK_SIZE);
