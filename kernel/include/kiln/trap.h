@@ -60,7 +60,7 @@ static inline void trap_probe_call(void (*probe)(struct trap_frame *, struct cpu
 		probe(tf, cpu);
 }
 #else
-#define trap_probe_call(probe, tf, cpu) ((void)0)
+#define trap_probe_call(probe, tf, cpu) ((void)(tf), (void)(cpu))
 #endif
 
 #endif
