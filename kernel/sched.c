@@ -1,8 +1,9 @@
 /*
  * The scheduler: one FIFO run queue per priority, highest priority first,
  * round robin within a priority by time slice. The timer tick only sets
- * need_resched; the switch happens in sched_irq_exit() on the way out of
- * the outermost interrupt, or when a thread blocks or yields.
+ * need_resched; the switch happens on the way out of the outermost
+ * interrupt (sched_irq_exit() says when, trap_preempt() does it), or when a
+ * thread blocks or yields.
  */
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
@@ -131,12 +132,11 @@ struct sched_switch sched_preempt(void)
 	return s;
 }
 
-void sched_irq_exit(void)
+bool sched_irq_exit(void)
 {
 	struct cpu *cpu = this_cpu();
 
-	if (cpu->sched_running && cpu->need_resched && cpu->trap_depth == 1)
-		ctx_preempt(cpu);
+	return cpu->sched_running && cpu->need_resched && cpu->trap_depth == 1;
 }
 
 void thread_sleep_ns(uint64_t ns)
@@ -196,6 +196,8 @@ void sched_init(void)
 		.stack_top = (uintptr_t)boot_stack_top,
 	};
 	cpu->current = &cpu->main_thread;
+	stackswitch_cpu_init(cpu);
+	stackswitch_thread_in(cpu, cpu->current);
 	cpu->idle_thread = thread_create("idle", idle_loop, NULL, THREAD_PRIO_IDLE);
 	if (!cpu->idle_thread)
 		panic("sched: cannot create the idle thread");

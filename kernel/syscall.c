@@ -5,6 +5,7 @@
 #include <kiln/cpu.h>
 #include <kiln/process.h>
 #include <kiln/syscall.h>
+#include <kiln/trap.h>
 #include <kiln/uaccess.h>
 
 typedef const unsigned long syscall_args[6];
@@ -113,7 +114,7 @@ void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)
 	unsigned long nr = arch_syscall_nr(tf), a[6];
 	long ret = -ENOSYS;
 
-	(void)cpu;
+	trap_probe_call(syscall_probe, tf, cpu);
 	if (nr < SYS_COUNT) {
 		for (unsigned int i = 0; i < 6; i++)
 			a[i] = arch_syscall_arg(tf, i);

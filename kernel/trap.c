@@ -1,5 +1,6 @@
 /* The arch-neutral flow of exceptions and interrupts (kiln/trap.h). */
 #include <kiln/arch.h>
+#include <kiln/ctxswitch.h>
 #include <kiln/extable.h>
 #include <kiln/irq.h>
 #include <kiln/panic.h>
@@ -9,6 +10,11 @@
 #include <kiln/sched.h>
 #include <kiln/thread.h>
 #include <kiln/trap.h>
+
+#ifdef CONFIG_KTEST
+void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
+void (*syscall_probe)(struct trap_frame *tf, struct cpu *cpu);
+#endif
 
 /* Out of line, so that the fixup path carries no frame for r. */
 static __noinline __noreturn void trap_fatal(struct trap_frame *tf, struct cpu *cpu, uintptr_t pc)
@@ -52,14 +58,19 @@ void trap_user_exception(struct trap_frame *tf, struct cpu *cpu)
 	process_exit(KILN_STATUS_FAULT);
 }
 
-void irq_entry(unsigned int hw)
+bool irq_entry(unsigned int hw)
 {
 	struct irq_ack ack = platform_irq_ack(hw);
 
 	/* A spurious interrupt has nothing to run and must not be ended. */
 	if (ack.irq == IRQ_SPURIOUS)
-		return;
+		return false;
 	irq_handle(ack.irq);
 	platform_irq_eoi(ack);
-	sched_irq_exit();
+	return sched_irq_exit();
+}
+
+void trap_preempt(struct cpu *cpu)
+{
+	ctx_preempt(cpu);
 }

@@ -2,6 +2,7 @@
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
 #include <arch/fpu.h>
+#include "esr.h"
 
 void gen_offsets(void);
 
@@ -13,4 +14,7 @@ void gen_offsets(void)
 	DEFINE(FP_SIZE, sizeof(struct fpsimd_state));
 	OFFSET(CPU_OVERFLOW_SP, cpu, arch.overflow_sp);
 	OFFSET(CPU_EMERGENCY_SP, cpu, arch.emergency_sp);
+	OFFSET(CPU_USER_ENTRY_SP, cpu, arch.user_entry_sp);
+	/* ESR_EL1.EC of an svc, for entry code that tells a system call from other exceptions. */
+	DEFINE(ASM_ESR_EC_SVC64, ESR_EC_SVC64);
 }

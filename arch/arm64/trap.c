@@ -8,7 +8,6 @@
 #include <kiln/trap.h>
 #include <generated/hw.h>
 #include "esr.h"
-#include "trap_probe.h"
 
 STATIC_ASSERT(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
 
@@ -114,24 +113,16 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
  * never entered (the loader takes AArch64 executables only): if it were, its
  * exceptions would kill the process too.
  */
-#ifdef CONFIG_KTEST
-void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
-#endif
-
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
+bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
-#ifdef CONFIG_KTEST
-	if (trap_probe)
-		trap_probe(tf, cpu);
-#endif
+	trap_probe_call(trap_probe, tf, cpu);
 	switch (tf->kind) {
 	case TRAP_EL1H_SYNC:
 		tf->elr = trap_exception(tf, cpu, tf->elr);
 		break;
 	case TRAP_EL1H_IRQ:
 	case TRAP_EL0_64_IRQ:
-		irq_entry(0);
-		break;
+		return irq_entry(0);
 	case TRAP_EL0_64_SYNC:
 		if (ESR_EC(tf->esr) == ESR_EC_SVC64)
 			syscall_dispatch(tf, cpu);
@@ -147,6 +138,7 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		arch_trap_dump(tf, cpu);
 		panic("unexpected exception: %s", kind_names[tf->kind & 15]);
 	}
+	return false;
 }
 
 __noreturn void trap_emergency(struct trap_frame *tf, struct cpu *cpu);

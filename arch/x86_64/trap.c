@@ -82,9 +82,10 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
  * kernel's own inside a user access), the handler runs with SMAP enforced;
  * iretq gives the interrupted code its flag back.
  */
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
+bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
 	arch_user_access_end();
+	trap_probe_call(trap_probe, tf, cpu);
 	if (tf->vector == VEC_NMI) {
 		cpu->nmi_count++;
 		cpu->arch.nmi_from_user += arch_frame_from_user(tf);
@@ -97,8 +98,9 @@ void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		}
 		tf->rip = trap_exception(tf, cpu, tf->rip);
 	} else {
-		irq_entry(tf->vector);
+		return irq_entry(tf->vector);
 	}
+	return false;
 }
 
 /* int3 is a trap: the saved rip is already past it. */

@@ -64,6 +64,15 @@ class Builds:
             pytest.fail("build failed for %r:\n%s" % (b, kh.describe(b.build_proc)))
         return b
 
+    def with_variant(self, profile, arch, component, variant):
+        """(build, own): profile built with that variant of component. own: the profile
+        selects it itself, and the build is the profile's own (shared with its other tests);
+        else the variant is --set."""
+        if kh.selected_variants(self.configured(profile, arch).path).get(component) == variant:
+            return self.built(profile, arch), True
+        sym = "CONFIG_%s=y" % kh.variant_symbol(component, variant)
+        return self.built(profile, arch, (sym,)), False
+
 
 @pytest.fixture(scope="session")
 def builds(tmp_path_factory):

@@ -52,6 +52,9 @@ def pick(preferred, available):
 
 DEFAULT_ARCH = pick("x86_64", ARCHES) if ARCHES else None
 DEFAULT_PROFILE = pick("tiny", PROFILES) if PROFILES else None
+# CI runs every stack-switch policy on every profile and arch, whichever a profile selects
+# (conftest's builds.with_variant() builds a profile with one).
+POLICIES = sorted(components().get("stackswitch", []))
 
 
 # ---------------------------------------------------------------------------

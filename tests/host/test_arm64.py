@@ -82,8 +82,9 @@ FAULT_REPORTS = [
 ]
 
 
-def test_user_faults_are_reported_one_line_each(builds):
-    build = builds.built("tiny", "arm64")
+@pytest.mark.parametrize("policy", kh.POLICIES)
+def test_user_faults_are_reported_one_line_each(policy, builds):
+    build, _ = builds.with_variant("tiny", "arm64", "stackswitch", policy)
     proc = kh.qemu_run("arm64", build.kernel, "test",
                        append=["kiln.test=user_fault_kills*,arm64_user_faults*"])
     kh.assert_ktap_all_ok(kh.Ktap(proc.stdout), proc.stdout)
@@ -104,8 +105,9 @@ def test_user_faults_are_reported_one_line_each(builds):
     assert int(a64[1][1], 16) & 7 == 1 and a64[2][1] == a64[2][2], kh.describe(proc)
 
 
-def test_kernel_stack_overflow_in_a_syscall_is_reported(builds):
-    build = builds.built("tiny", "arm64")
+@pytest.mark.parametrize("policy", kh.POLICIES)
+def test_kernel_stack_overflow_in_a_syscall_is_reported(policy, builds):
+    build, _ = builds.with_variant("tiny", "arm64", "stackswitch", policy)
     proc = kh.qemu_run("arm64", build.kernel, "test",
                        append=["kiln.test=arm64_kernel_stack_overflow*"])
     kh.assert_ktap_all_ok(kh.Ktap(proc.stdout), proc.stdout)

@@ -1,6 +1,6 @@
 """The boot matrix: every arch x profile builds, boots in QEMU (TCG) and passes its KTAP
-self-tests; plus the run banner, size, a deliberately failing test, the crash scenarios and a
-benchmark smoke run."""
+self-tests, also with each stack-switch policy the profile does not select itself; plus the run
+banner, size, a deliberately failing test, the crash scenarios and a benchmark smoke run."""
 
 import fnmatch
 import re
@@ -12,6 +12,9 @@ from kiln_harness import ARCHES, DEFAULT_PROFILE, PROFILES
 
 MATRIX = [(a, p) for a in ARCHES for p in PROFILES]
 MATRIX_IDS = ["%s-%s" % m for m in MATRIX]
+# Each profile with each stack-switch policy: the profile's own is the MATRIX run (skipped here).
+POLICY_MATRIX = [(a, p, v) for a, p in MATRIX for v in kh.POLICIES]
+POLICY_MATRIX_IDS = ["%s-%s-%s" % m for m in POLICY_MATRIX]
 
 # Minimum number of in-kernel tests on any arch: the arch-neutral ones alone are more.
 KTEST_FLOOR = 40
@@ -39,9 +42,28 @@ def check_names_declared(names, decl, what):
 # ---------------------------------------------------------------------------
 # KTAP self-tests
 
+def policy_build(builds, arch, profile, policy):
+    """The profile built with a stack-switch policy it does not select itself (else skip:
+    the plain matrix runs that build)."""
+    b, own = builds.with_variant(profile, arch, "stackswitch", policy)
+    if own:
+        pytest.skip("%s selects %s itself: the profile's own run covers it" % (profile, policy))
+    return b
+
+
 @pytest.mark.parametrize("arch, profile", MATRIX, ids=MATRIX_IDS)
 def test_ktest_suite_passes(arch, profile, builds):
-    b = builds.built(profile, arch)
+    check_ktest_suite(builds.built(profile, arch), arch, profile)
+
+
+@pytest.mark.parametrize("arch, profile, policy", POLICY_MATRIX, ids=POLICY_MATRIX_IDS)
+def test_ktest_suite_passes_under_every_policy(arch, profile, policy, builds):
+    b = policy_build(builds, arch, profile, policy)
+    assert kh.selected_variants(b.path)["stackswitch"] == policy
+    check_ktest_suite(b, arch, profile)
+
+
+def check_ktest_suite(b, arch, profile):
     proc = kh.ninja(b.path, "test", timeout=kh.BOOT_TIMEOUT)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, kh.describe(proc)
@@ -215,6 +237,9 @@ ARCH_REGISTERS = {
 CRASH_CASES = [(a, p, s) for a in ARCHES for p in PROFILES
                for s in sorted(COMMON_CRASH) + sorted(ARCH_CRASH.get(a, {}))]
 CRASH_IDS = ["%s-%s-%s" % c for c in CRASH_CASES]
+# The arch's scenarios (exception reports, stack overflows) under every stack-switch policy.
+POLICY_CRASH_CASES = [(a, p, v, s) for a, p, v in POLICY_MATRIX for s in sorted(ARCH_CRASH.get(a, {}))]
+POLICY_CRASH_IDS = ["%s-%s-%s-%s" % c for c in POLICY_CRASH_CASES]
 
 
 def boot_crash(build, name):
@@ -223,7 +248,16 @@ def boot_crash(build, name):
 
 @pytest.mark.parametrize("arch, profile, scenario", CRASH_CASES, ids=CRASH_IDS)
 def test_crash_scenario(arch, profile, scenario, builds):
-    b = builds.built(profile, arch)
+    check_crash_scenario(builds.built(profile, arch), arch, scenario)
+
+
+@pytest.mark.parametrize("arch, profile, policy, scenario", POLICY_CRASH_CASES,
+                         ids=POLICY_CRASH_IDS)
+def test_crash_scenario_under_every_policy(arch, profile, policy, scenario, builds):
+    check_crash_scenario(policy_build(builds, arch, profile, policy), arch, scenario)
+
+
+def check_crash_scenario(b, arch, scenario):
     if scenario == "stack_smash" and b.config().get("CONFIG_STACKPROTECTOR") != "y":
         pytest.skip("stack_smash exists only with CONFIG_STACKPROTECTOR=y "
                     "(test_crash_scenario_list checks it is absent)")

@@ -24,10 +24,16 @@ BOOT_TIMEOUT = 15
 ENTRY = {
     "arm64": {
         "file": "generated/vectors.S",
-        "tests": "thread_stack_overflow*,arm64_kernel_stack*,arm64_entries*,arm64_overflow_s*,"
-                 "arm64_trap_p*,arm64_user_registers_survive_s*",
+        "tests": "thread_stack_o*,arm64_kernel_st*,arm64_entries*,arm64_overflow_s*,"
+                 "arm64_trap_p*,arm64_user_registers_s*,stackswitch_e*",
         "crashes": ["stack_overflow_registers", "overflow_stack_overflow",
                     "serror_on_overflow_stack"],
+    },
+    "x86_64": {
+        "file": "generated/entry.S",
+        "tests": "x86_syscall*,x86_interrupts*,x86_user_red*,x86_kernel_stack*,"
+                 "stackswitch_entries*",
+        "crashes": ["stack_overflow"],
     },
 }
 
@@ -50,8 +56,7 @@ def report_check(arch, scenario):
 @pytest.mark.parametrize("arch, variant", CASES, ids=["%s-%s" % c for c in CASES])
 def test_mutation_every_stackswitch_line_is_load_bearing(arch, variant, builds, tmp_path):
     entry = ENTRY[arch]
-    b = builds.built(kh.DEFAULT_PROFILE, arch,
-                     sets=("CONFIG_STACKSWITCH_%s=y" % variant.upper().replace("-", "_"),))
+    b, _ = builds.with_variant(kh.DEFAULT_PROFILE, arch, "stackswitch", variant)
     text = (b.path / entry["file"]).read_text()
     lines = mutation.owned_lines(b.path, entry["file"], "stackswitch")
     mutants = mutation.line_mutants(entry["file"], text, lines, "stackswitch/" + variant)

@@ -165,12 +165,13 @@ STORM_NMIS = 1000
 
 @pytest.mark.skipif("x86_64" not in ARCHES, reason="no x86_64 arch")
 @pytest.mark.parametrize("profile", PROFILES)
-def test_user_syscalls_survive_nmi_storm(profile, builds):
+@pytest.mark.parametrize("policy", kh.POLICIES)
+def test_user_syscalls_survive_nmi_storm(profile, policy, builds):
     """A user process checks every register after each of its system calls while NMIs land
     wherever they land: user mode, the SYSCALL entry and exit, the kernel. The test keeps
     going while NMIs keep coming (up to STORM_NMIS); boots are added until that many were
-    taken, some of them in user mode."""
-    b = builds.built(profile, "x86_64")
+    taken, some of them in user mode. Under every stack-switch policy."""
+    b, _ = builds.with_variant(profile, "x86_64", "stackswitch", policy)
     total = user = boots = 0
     while total < STORM_NMIS and boots < 5:
         out = boot_and_pass(b, STORM_TEST)
@@ -178,6 +179,6 @@ def test_user_syscalls_survive_nmi_storm(profile, builds):
                       re.M)
         assert m, "no NMI count from the test:\n" + out
         total, user, boots = total + int(m.group(1)), user + int(m.group(2)), boots + 1
-    print("%s: %d NMIs (%d in user mode) in %d boots" % (profile, total, user, boots))
+    print("%s, %s: %d NMIs (%d in user mode) in %d boots" % (profile, policy, total, user, boots))
     assert total >= STORM_NMIS, "only %d NMIs landed in %d boots" % (total, boots)
     assert user > 0, "none of %d NMIs landed in user mode" % total

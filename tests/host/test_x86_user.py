@@ -1,7 +1,10 @@
 """x86_64 user mode where the boot matrix does not look: a CPU model without SMEP and SMAP
-(stac and clac would be invalid opcodes there), and the NMI that must land in the SYSCALL entry
+(stac and clac would be invalid opcodes there), the NMI that must land in the SYSCALL entry
 window (QEMU's TCG without -icount takes it between translation blocks; see
-tests/kernel/x86_64/test_user.c)."""
+tests/kernel/x86_64/test_user.c), and the report of a kernel stack overflow in a system call;
+each under every stack-switch policy."""
+
+import re
 
 import pytest
 
@@ -23,14 +26,30 @@ def boot(build, tests, *extra):
     return proc.stdout
 
 
+def build(builds, profile, policy):
+    return builds.with_variant(profile, "x86_64", "stackswitch", policy)[0]
+
+
 @pytest.mark.parametrize("profile", PROFILES)
-def test_user_mode_without_smep_and_smap(profile, builds):
-    out = boot(builds.built(profile, "x86_64"), USER_TESTS, "--cpu", "qemu64")
+@pytest.mark.parametrize("policy", kh.POLICIES)
+def test_user_mode_without_smep_and_smap(profile, policy, builds):
+    out = boot(build(builds, profile, policy), USER_TESTS, "--cpu", "qemu64")
     assert "x86_64: SMEP off, SMAP off" in out, out
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_nmi_lands_in_the_syscall_entry_window(profile, builds):
-    out = boot(builds.built(profile, "x86_64"), "x86_nmi_in_syscall_entry_window")
+@pytest.mark.parametrize("policy", kh.POLICIES)
+def test_nmi_lands_in_the_syscall_entry_window(profile, policy, builds):
+    out = boot(build(builds, profile, policy), "x86_nmi_in_syscall_entry_window")
     assert "NMIs taken in user mode" not in out, (
         "the NMIs missed the SYSCALL entry window: the test proved nothing\n" + out)
+
+
+@pytest.mark.parametrize("policy", kh.POLICIES)
+def test_kernel_stack_overflow_in_a_syscall_is_reported(policy, builds):
+    out = boot(build(builds, kh.DEFAULT_PROFILE, policy), "x86_kernel_stack_overflow*")
+    assert re.search(r"^EXCEPTION 8 #DF Double Fault", out, re.M), out
+    assert re.search(r"^KERNEL STACK OVERFLOW in thread 'x86_regs' \(id \d+\): access at 0x",
+                     out, re.M), out
+    assert re.search(r"^killing process 'x86_regs' \(pid \d+\); the kernel goes on$", out,
+                     re.M), out

@@ -1,11 +1,11 @@
-/* ctxswitch/callee-saved: a preemption is an ordinary switch, called from inside the handler. */
+/* ctxswitch/callee-saved: a preemption is an ordinary switch, called once the handler returned. */
 #include <kiln/ctxswitch.h>
 #include <kiln/sched.h>
 
 /*
- * The interrupted thread's caller-saved registers are in the trap frame below
- * us; it resumes here, returns through the handler and leaves the interrupt
- * through the entry code's own exit.
+ * From trap_preempt(): the interrupted thread's caller-saved registers are in
+ * the trap frame above us; it resumes here and leaves the interrupt through
+ * the entry code's own exit.
  */
 void ctx_preempt(struct cpu *cpu)
 {

@@ -14,3 +14,9 @@ void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 {
 	cpu->arch.user_entry_sp = next->stack_top;
 }
+
+/* Nothing per CPU beyond the arch's (IST stacks; arm64: the overflow and emergency stacks). */
+void stackswitch_cpu_init(struct cpu *cpu)
+{
+	(void)cpu;
+}

@@ -9,3 +9,9 @@ void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 	/* SYSCALL: the entry code loads it (stackswitch hook syscall_enter). */
 	cpu->arch.syscall_sp = next->stack_top;
 }
+
+/* Nothing per CPU beyond the arch's (IST stacks; arm64: the overflow and emergency stacks). */
+void stackswitch_cpu_init(struct cpu *cpu)
+{
+	(void)cpu;
+}

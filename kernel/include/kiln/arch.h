@@ -137,6 +137,8 @@ __noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t arg);
 bool arch_user_breakpoint_skip(struct trap_frame *tf);
 /* Whether the frame was saved on an entry from user mode. */
 static inline bool arch_frame_from_user(const struct trap_frame *tf);
+/* Whether the frame was saved for an interrupt (not an exception or a system call). */
+static inline bool arch_frame_is_irq(const struct trap_frame *tf);
 /*
  * Bracket every kernel access to user memory (SMAP: stac/clac; PAN: clear
  * and set PSTATE.PAN); without them such an access faults where the CPU
@@ -155,8 +157,10 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result);
  * interrupts disabled, with the frame it saved and this CPU's struct cpu:
  * tell an exception from an interrupt and pass it to the generic flow
  * (kiln/trap.h). The frame, maybe changed (a fixup), is resumed on return.
+ * Returns true when the entry code must call trap_preempt() (an interrupt
+ * the tick wants to end in a switch).
  */
-void trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
+bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu);
 /* What the exception in tf is: vector or class, error, pc, fault address and kind. */
 void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const struct cpu *cpu);
 /* The registers of tf, for a fatal exception's report. */

@@ -40,6 +40,12 @@ struct cpu {
 	unsigned int hwid;
 	/* Trap/IRQ nesting depth, maintained by the generated entry code. */
 	unsigned int trap_depth;
+	/*
+	 * Tops of this CPU's interrupt and exception handler stacks, for a
+	 * stackswitch policy that runs handlers off the thread's stack (its
+	 * stackswitch_cpu_init() sets them); 0 under one that does not.
+	 */
+	uintptr_t irq_stack_top, trap_stack_top;
 	unsigned long nmi_count;
 	struct trap_record last_fixup;
 	struct trap_record last_nmi;

@@ -18,8 +18,9 @@ struct cpu;
 void ctx_switch(struct thread *prev, struct thread *next);
 
 /*
- * The tick wants the interrupted thread off the CPU: sched_irq_exit() calls
- * this at the end of the outermost interrupt handler, interrupts disabled.
+ * The tick wants the interrupted thread off the CPU: trap_preempt() calls
+ * this once the outermost interrupt's handler has returned, interrupts
+ * disabled, on the interrupted thread's stack.
  * The variant switches here or on the interrupt's way out (its
  * switch_on_exit() hook in the generated entry code), via sched_preempt().
  */

@@ -37,11 +37,10 @@ void sched_make_runnable(struct thread *t);
 /* Timer interrupt at time now: wake sleepers due by now, charge the time slice. */
 void sched_tick(uint64_t now);
 /*
- * On the way out of an interrupt handler, with interrupts still disabled: if
- * the tick asked for it and this is the outermost interrupt, hand the CPU to
- * the next thread through ctx_preempt(), so no handler ever runs on a stack
- * the scheduler took away.
+ * At the end of an interrupt handler, with interrupts still disabled: whether
+ * the tick asked for a switch and this is the outermost interrupt. If so the
+ * entry code calls trap_preempt() once the handler has returned (kiln/trap.h).
  */
-void sched_irq_exit(void);
+bool sched_irq_exit(void);
 
 #endif

@@ -176,3 +176,19 @@ KTEST(x86_cpu_pushed_frame_matches_trap_frame_offsets)
 	KEXPECT_EQ(expect[HW_SS], GDT_KERNEL_DS);
 	KEXPECT_EQ(expect[HW_RFLAGS] & RFLAGS_IF, 0);
 }
+
+/*
+ * #MC has its own IST stack whatever the policy puts other exceptions on:
+ * `int $18` enters through the same gate (no error code either way), and
+ * is resumed after it through the exception table.
+ */
+KTEST(x86_machine_check_runs_on_ist_stack)
+{
+	struct trap_record *r = last_fixup();
+	uintptr_t base = ist_stack_base(this_cpu()->index, IST_MACHINE_CHECK);
+
+	asm volatile("int $18\n1:\n\t" EXTABLE_ENTRY("1b", "1b") : : : "memory");
+	KEXPECT_EQ(r->vector, VEC_MACHINE_CHECK);
+	KEXPECT_GE(r->frame, base);
+	KEXPECT_LT(r->frame, base + CONFIG_X86_IST_STACK_SIZE);
+}

@@ -12,12 +12,14 @@
 #include <kiln/probe.h>
 #include <kiln/process.h>
 #include <kiln/string.h>
+#include <kiln/trap.h>
 #include <kiln/uaccess.h>
 #include <kiln/uspace.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
 #include "../../user/x86_64/x86_user.h"
+#include "../stack_eater.h"
 
 STATIC_ASSERT(X86_USER_STACK_TOP == USER_STACK_TOP, "x86_user.h agrees with kiln/process.h");
 
@@ -349,4 +351,45 @@ KTEST(x86_nmi_storm_during_syscalls)
 		 (batch == 1 || cpu->nmi_count != last));
 	printk("# x86_nmi_storm_during_syscalls: %lu NMIs, %lu in user mode, %u batches\n",
 	       cpu->nmi_count - before, cpu->arch.nmi_from_user - user_before, batch);
+}
+
+static uintptr_t double_fault_frame;
+
+static void note_double_fault(struct trap_frame *tf, struct cpu *cpu)
+{
+	(void)cpu;
+	if (tf->vector == VEC_DOUBLE_FAULT && !double_fault_frame)
+		double_fault_frame = (uintptr_t)tf;
+}
+
+/* Recurse until the stack runs out, inside the first system call of the x86_regs process. */
+static void overflow_in_syscall(struct trap_frame *tf, struct cpu *cpu)
+{
+	struct process *p = cpu->current->process;
+
+	(void)tf;
+	if (p && !strcmp(p->name, "x86_regs")) {
+		syscall_probe = NULL;
+		stack_eater(0);
+	}
+}
+
+/*
+ * A kernel stack overflow inside a system call: the #PF cannot push its
+ * frame into the guard, the #DF runs on its IST stack, the report names the
+ * thread, the process dies with a fault status and the kernel goes on.
+ */
+KTEST(x86_kernel_stack_overflow_in_syscall_kills_the_process)
+{
+	uintptr_t ist = ist_stack_base(this_cpu()->index, IST_DOUBLE_FAULT);
+
+	double_fault_frame = 0;
+	trap_probe = note_double_fault;
+	syscall_probe = overflow_in_syscall;
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_SYSCALLS, 0)), KILN_STATUS_FAULT);
+	syscall_probe = NULL;
+	trap_probe = NULL;
+	KEXPECT_GE(double_fault_frame, ist);
+	KEXPECT_LT(double_fault_frame, ist + CONFIG_X86_IST_STACK_SIZE);
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_SYSCALLS, 0)), 0);
 }

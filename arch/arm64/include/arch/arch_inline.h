@@ -89,6 +89,11 @@ static inline bool arch_frame_from_user(const struct trap_frame *tf)
 	return (tf->spsr & PSR_MODE_EL_MASK) == 0;
 }
 
+static inline bool arch_frame_is_irq(const struct trap_frame *tf)
+{
+	return tf->kind == TRAP_EL1H_IRQ || tf->kind == TRAP_EL0_64_IRQ;
+}
+
 /*
  * PSTATE.PAN makes every EL1 access to an EL0-accessible page fault; the
  * bracket lifts it. An exception taken inside sets it again on entry

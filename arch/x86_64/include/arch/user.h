@@ -21,6 +21,12 @@ static inline bool arch_frame_from_user(const struct trap_frame *tf)
 	return tf->cs & 3;
 }
 
+/* The SYSCALL entry's vector word, VEC_SYSCALL, is past the IDT's. */
+static inline bool arch_frame_is_irq(const struct trap_frame *tf)
+{
+	return tf->vector >= VEC_FIRST_IRQ && tf->vector < VEC_SYSCALL;
+}
+
 static __always_inline void arch_user_access_begin(void)
 {
 	if (x86_smap)
