@@ -33,7 +33,13 @@ struct process *process_current(void)
 	return thread_current()->process;
 }
 
-/* The new process's thread, on its kernel stack: become the process, then leave for user mode. */
+/*
+ * The new process's thread, on its kernel stack (or the start stack of its
+ * page: thread_create_user()): become the process, then leave for user
+ * mode, interrupts off all the way. Under a policy that keeps no kernel
+ * context for user threads, a thread with a process is only ever switched
+ * back to return to user mode, where this one has not been yet.
+ */
 static __noreturn void process_start(void *arg)
 {
 	struct process *p = arg;
@@ -41,7 +47,6 @@ static __noreturn void process_start(void *arg)
 	arch_irq_disable();
 	thread_current()->process = p;
 	uspace_activate(&p->uspace);
-	arch_irq_enable();
 	arch_enter_user(p->entry, USER_STACK_TOP, p->arg);
 }
 
@@ -94,7 +99,7 @@ long process_spawn(const char *name, unsigned long arg)
 	p->parent = process_current();
 	p->next = processes;
 	processes = p;
-	p->thread = thread_create(p->name, process_start, p, THREAD_PRIO_DEFAULT);
+	p->thread = thread_create_user(p->name, process_start, p, THREAD_PRIO_DEFAULT);
 	if (!p->thread) {
 		processes = p->next;
 		process_free(p);

@@ -135,8 +135,21 @@ void sched_irq_exit(void)
 {
 	struct cpu *cpu = this_cpu();
 
-	if (cpu->sched_running && cpu->need_resched && cpu->trap_depth == 1)
+	if (cpu->sched_running && cpu->need_resched && cpu->trap_depth == 1 &&
+	    !cpu->current->in_syscall)
 		ctx_preempt(cpu);
+}
+
+void sched_preempt_pending(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct sched_switch s;
+
+	if (!cpu->sched_running || !cpu->need_resched)
+		return;
+	s = sched_preempt();
+	if (s.next != s.prev)
+		ctx_switch(s.prev, s.next);
 }
 
 void thread_sleep_ns(uint64_t ns)
@@ -203,6 +216,7 @@ void sched_init(void)
 	cpu->run_queues[THREAD_PRIO_IDLE] = (struct run_queue){0};
 	cpu->nonempty_queues &= ~(1u << THREAD_PRIO_IDLE);
 	cpu->slice_left = SCHED_SLICE_TICKS;
+	stackswitch_cpu_init(cpu);
 	cpu->sched_running = true;
 }
 

@@ -40,8 +40,15 @@ void sched_tick(uint64_t now);
  * On the way out of an interrupt handler, with interrupts still disabled: if
  * the tick asked for it and this is the outermost interrupt, hand the CPU to
  * the next thread through ctx_preempt(), so no handler ever runs on a stack
- * the scheduler took away.
+ * the scheduler took away. Not inside a system call that cannot be left
+ * (thread.h: in_syscall): that call's way out switches.
  */
 void sched_irq_exit(void);
+/*
+ * With interrupts disabled, where a preemption was held back (kernel/syscall.c:
+ * a thread inside a system call, see thread.h in_syscall): if the tick asked
+ * for one meanwhile, switch now (counted in preemptions).
+ */
+void sched_preempt_pending(void);
 
 #endif

@@ -12,4 +12,31 @@ struct thread;
  */
 void stackswitch_thread_in(struct cpu *cpu, struct thread *next);
 
+/*
+ * What generic code must know of the selected policy comes from its
+ * <stackswitch/policy.h> (components/stackswitch/<variant>/include/). A
+ * policy without one has every user thread own a kernel stack that keeps
+ * its kernel context while it is switched out: the defaults below.
+ *
+ * STACKSWITCH_STACKLESS_USER_THREADS: 1 when a user thread owns no kernel
+ * stack and keeps no kernel context while switched out; the policy header
+ * then also gives stackswitch_user_frame(t), where such a thread's user
+ * registers live (kernel/thread.c, kernel/syscall.c).
+ * stackswitch_cpu_init(cpu): set up a CPU's stacks, from sched_init().
+ */
+#if __has_include(<stackswitch/policy.h>)
+#include <stackswitch/policy.h>
+#endif
+
+#ifndef STACKSWITCH_STACKLESS_USER_THREADS
+#define STACKSWITCH_STACKLESS_USER_THREADS 0
+#endif
+
+#ifndef stackswitch_cpu_init
+static inline void stackswitch_cpu_init(struct cpu *cpu)
+{
+	(void)cpu;
+}
+#endif
+
 #endif

@@ -2,6 +2,8 @@
 #ifndef KILN_SYSCALL_H
 #define KILN_SYSCALL_H
 
+#include <generated/autoconf.h>
+
 struct trap_frame;
 struct cpu;
 
@@ -12,5 +14,13 @@ struct cpu;
  * interrupts disabled.
  */
 void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu);
+
+#ifdef CONFIG_KTEST
+/*
+ * A test hook: syscall_dispatch() calls it, when set, first thing for every
+ * system call, on the stack the call runs on, interrupts disabled.
+ */
+extern void (*syscall_probe)(struct trap_frame *tf, struct cpu *cpu);
+#endif
 
 #endif

@@ -123,4 +123,10 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result)
 	tf->x[0] = result;
 }
 
+/* ELR_EL1 of an svc is the next instruction. */
+static inline void arch_syscall_restart(struct trap_frame *tf, bool restart)
+{
+	tf->elr += restart ? -4 : 4;
+}
+
 #endif

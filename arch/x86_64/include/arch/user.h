@@ -64,4 +64,10 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result)
 	tf->rax = result;
 }
 
+/* SYSCALL is 2 bytes (0f 05). */
+static inline void arch_syscall_restart(struct trap_frame *tf, bool restart)
+{
+	tf->rip += restart ? -2 : 2;
+}
+
 #endif
