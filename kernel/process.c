@@ -5,8 +5,10 @@
  */
 #include <kiln/arch.h>
 #include <kiln/elf.h>
+#include <kiln/kstack.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
+#include <kiln/pgtable.h>
 #include <kiln/printk.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
@@ -185,4 +187,30 @@ __noreturn void process_exit(long status)
 			p->orphan = true;
 		}
 	thread_exit(status);
+}
+
+long process_thread_memory(const char *name, unsigned long arg, unsigned int *kstacks)
+{
+	size_t free = page_alloc_free_count(), tables = pgtable_pages();
+	unsigned int stacks = kstack_count();
+	long pid = process_spawn(name, arg), pages = -EAGAIN, status;
+	struct process *p;
+
+	if (pid < 0)
+		return pid;
+	/* Let it run until it blocks: a switched-out thread, all it then holds. */
+	for (int tries = 0; tries < 100 && pages == -EAGAIN; tries++) {
+		thread_yield();
+		arch_irq_disable();
+		p = process_find(pid);
+		if (p->thread->state == THREAD_SLEEPING) {
+			pages = free - page_alloc_free_count() - (pgtable_pages() - tables) -
+				p->uspace.pages - 1;
+			*kstacks = kstack_count() - stacks;
+		}
+		arch_irq_enable();
+	}
+	if (process_wait(pid, &status) != pid)
+		return -ECHILD;
+	return pages < 0 ? pages : pages * PAGE_SIZE;
 }

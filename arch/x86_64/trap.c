@@ -8,6 +8,7 @@
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <generated/hw.h>
+#include "trap_probe.h"
 
 /* The stubs push the vector then the error code right below the CPU's frame. */
 STATIC_ASSERT(offsetof(struct trap_frame, error) == offsetof(struct trap_frame, vector) + 8,
@@ -82,9 +83,17 @@ void arch_trap_decode(struct trap_record *r, const struct trap_frame *tf, const 
  * kernel's own inside a user access), the handler runs with SMAP enforced;
  * iretq gives the interrupted code its flag back.
  */
+#ifdef CONFIG_KTEST
+void (*trap_probe)(struct trap_frame *tf, struct cpu *cpu);
+#endif
+
 void trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
 	arch_user_access_end();
+#ifdef CONFIG_KTEST
+	if (trap_probe)
+		trap_probe(tf, cpu);
+#endif
 	if (tf->vector == VEC_NMI) {
 		cpu->nmi_count++;
 		cpu->arch.nmi_from_user += arch_frame_from_user(tf);

@@ -123,6 +123,11 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result)
 	tf->x[0] = result;
 }
 
+static inline long arch_syscall_result(const struct trap_frame *tf)
+{
+	return tf->x[0];
+}
+
 /* ELR_EL1 of an svc is the next instruction. */
 static inline void arch_syscall_restart(struct trap_frame *tf, bool restart)
 {

@@ -64,6 +64,11 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result)
 	tf->rax = result;
 }
 
+static inline long arch_syscall_result(const struct trap_frame *tf)
+{
+	return tf->rax;
+}
+
 /* SYSCALL is 2 bytes (0f 05). */
 static inline void arch_syscall_restart(struct trap_frame *tf, bool restart)
 {
