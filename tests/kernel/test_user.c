@@ -181,12 +181,12 @@ static void note_blocker(struct trap_frame *tf, struct cpu *cpu)
 {
 	if (!current_is(cpu, "blocker"))
 		return;
-	if (arch_syscall_nr(tf) == SYS_wait) {
+	if (arch_syscall_nr(tf) == SYS_wait)
 		blocker.waits++;
+	else if (arch_syscall_nr(tf) == SYS_sleep_ns)
 		blocker.preempted_before_spin = cpu->current->preemptions;
-	} else if (arch_syscall_nr(tf) == SYS_exit) {
+	else if (arch_syscall_nr(tf) == SYS_exit)
 		blocker.preempted_at_exit = cpu->current->preemptions;
-	}
 }
 
 static volatile bool napping;
@@ -201,25 +201,29 @@ static void nap(void *arg)
 
 /*
  * System calls that block come back with their results (tests/user/blocker.c
- * checks sleep_ns, yield and wait). Where the policy keeps no kernel context
- * for a blocked thread, the wait is restarted: the probe sees it once more
- * (a wait that blocks, runs again, then one that fails). And a thread
- * resumed that way is preemptible again: a tick-driven thread preempts it
- * during the spin that follows, where no system call runs.
+ * checks sleep_ns, yield and wait; a kernel thread of the same priority
+ * runs, so that the yield switches). Where the policy keeps no kernel
+ * context for a blocked thread, the wait is restarted: the probe sees it
+ * once more (a wait that blocks, runs again, then one that fails). And a
+ * thread resumed that way is preemptible again: a tick-driven thread
+ * preempts it during the spin that follows its last sleep, where no system
+ * call runs.
  */
 KTEST(user_blocked_syscalls_resume_with_their_results)
 {
-	struct thread *napper;
+	struct thread *napper, *counter;
 
 	memset(&blocker, 0, sizeof(blocker));
-	napping = true;
+	napping = counting = true;
 	napper = thread_create("napper", nap, NULL, THREAD_PRIO_DEFAULT + 1);
-	KASSERT_TRUE(napper != NULL);
+	counter = thread_create("counter", count, NULL, THREAD_PRIO_DEFAULT);
+	KASSERT_TRUE(napper != NULL && counter != NULL);
 	syscall_probe = note_blocker;
 	KEXPECT_EQ(run("blocker", platform_cycles_per_sec() / 10), 0);
 	syscall_probe = NULL;
-	napping = false;
+	napping = counting = false;
 	thread_join(napper);
+	thread_join(counter);
 	printk("# blocker: %u wait calls, preempted %lu times while spinning\n", blocker.waits,
 	       blocker.preempted_at_exit - blocker.preempted_before_spin);
 	KEXPECT_EQ(blocker.waits, STACKSWITCH_STACKLESS_USER_THREADS ? 3 : 2);
