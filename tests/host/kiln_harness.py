@@ -53,6 +53,29 @@ def pick(preferred, available):
 DEFAULT_ARCH = pick("x86_64", ARCHES) if ARCHES else None
 DEFAULT_PROFILE = pick("tiny", PROFILES) if PROFILES else None
 
+# CI runs every stack-switch policy on both arches, also those no profile selects: each with
+# --set in these profiles, which between them hold every other component's variants (tiny:
+# the callee-saved switch, the array per-CPU lookup; secure: the full-frame switch, a
+# register-held per-CPU pointer, the hardening). A (profile, policy) pair the profile selects
+# itself is the boot matrix's own run: the tests skip it.
+POLICY_PROFILES = tuple(p for p in ("tiny", "secure") if p in PROFILES)
+POLICIES = components().get("stackswitch", [])
+
+
+def policy_set(policy):
+    """The --set that selects a stackswitch variant."""
+    return "CONFIG_%s=y" % variant_symbol("stackswitch", policy)
+
+
+def policy_build(builds, profile, arch, policy, skip):
+    """The build of profile with policy (None: its own), configured and built; skip(reason)
+    when the profile selects that policy itself."""
+    if policy is None:
+        return builds.built(profile, arch)
+    if builds.configured(profile, arch).config().get(policy_set(policy)[:-2]) == "y":
+        skip("%s selects %s itself: the boot matrix runs it" % (profile, policy))
+    return builds.built(profile, arch, sets=(policy_set(policy),))
+
 
 # ---------------------------------------------------------------------------
 # Processes
@@ -393,7 +416,8 @@ KBENCH_LINE = re.compile(r"^\s*kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([
 
 
 # Bench mode's one-off figures (kernel/main.c): printed on every bench boot, batches=1.
-BENCH_FIGURES = ("boot_to_ready", "thread_kernel_memory", "page_table_memory")
+BENCH_FIGURES = ("boot_to_ready", "thread_kernel_memory", "user_thread_kernel_memory",
+                 "page_table_memory")
 
 
 def parse_kbench(text):

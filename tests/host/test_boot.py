@@ -41,7 +41,20 @@ def check_names_declared(names, decl, what):
 
 @pytest.mark.parametrize("arch, profile", MATRIX, ids=MATRIX_IDS)
 def test_ktest_suite_passes(arch, profile, builds):
-    b = builds.built(profile, arch)
+    check_ktest_suite(builds.built(profile, arch), arch, profile)
+
+
+POLICY_CASES = [(a, p, v) for a in ARCHES for p in kh.POLICY_PROFILES for v in kh.POLICIES]
+
+
+@pytest.mark.parametrize("arch, profile, policy", POLICY_CASES,
+                         ids=["%s-%s-%s" % c for c in POLICY_CASES])
+def test_ktest_suite_passes_under_each_policy(arch, profile, policy, builds):
+    """Every stack-switch policy on both arches, also one no profile selects (--set)."""
+    check_ktest_suite(kh.policy_build(builds, profile, arch, policy, pytest.skip), arch, profile)
+
+
+def check_ktest_suite(b, arch, profile):
     proc = kh.ninja(b.path, "test", timeout=kh.BOOT_TIMEOUT)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, kh.describe(proc)

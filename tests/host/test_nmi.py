@@ -163,14 +163,20 @@ def test_nmi_test_holds_under_outside_nmis(profile, builds):
 STORM_NMIS = 1000
 
 
+# Each profile with its own stack-switch policy, then every policy in the first profile of
+# the policy matrix (kh.POLICY_PROFILES).
+STORM_CASES = [(p, None) for p in PROFILES] + [(kh.POLICY_PROFILES[0], v) for v in kh.POLICIES]
+
+
 @pytest.mark.skipif("x86_64" not in ARCHES, reason="no x86_64 arch")
-@pytest.mark.parametrize("profile", PROFILES)
-def test_user_syscalls_survive_nmi_storm(profile, builds):
+@pytest.mark.parametrize("profile, policy", STORM_CASES,
+                         ids=[p + ("-" + v if v else "") for p, v in STORM_CASES])
+def test_user_syscalls_survive_nmi_storm(profile, policy, builds):
     """A user process checks every register after each of its system calls while NMIs land
     wherever they land: user mode, the SYSCALL entry and exit, the kernel. The test keeps
     going while NMIs keep coming (up to STORM_NMIS); boots are added until that many were
     taken, some of them in user mode."""
-    b = builds.built(profile, "x86_64")
+    b = kh.policy_build(builds, profile, "x86_64", policy, pytest.skip)
     total = user = boots = 0
     while total < STORM_NMIS and boots < 5:
         out = boot_and_pass(b, STORM_TEST)

@@ -23,14 +23,23 @@ def boot(build, tests, *extra):
     return proc.stdout
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_user_mode_without_smep_and_smap(profile, builds):
-    out = boot(builds.built(profile, "x86_64"), USER_TESTS, "--cpu", "qemu64")
+# Each profile with its own stack-switch policy, then the policy matrix (kh.POLICY_PROFILES).
+CASES = [(p, None) for p in PROFILES] + [(p, v) for p in kh.POLICY_PROFILES for v in kh.POLICIES]
+IDS = [p + ("-" + v if v else "") for p, v in CASES]
+
+
+def build(builds, profile, policy):
+    return kh.policy_build(builds, profile, "x86_64", policy, pytest.skip)
+
+
+@pytest.mark.parametrize("profile, policy", CASES, ids=IDS)
+def test_user_mode_without_smep_and_smap(profile, policy, builds):
+    out = boot(build(builds, profile, policy), USER_TESTS, "--cpu", "qemu64")
     assert "x86_64: SMEP off, SMAP off" in out, out
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_nmi_lands_in_the_syscall_entry_window(profile, builds):
-    out = boot(builds.built(profile, "x86_64"), "x86_nmi_in_syscall_entry_window")
+@pytest.mark.parametrize("profile, policy", CASES, ids=IDS)
+def test_nmi_lands_in_the_syscall_entry_window(profile, policy, builds):
+    out = boot(build(builds, profile, policy), "x86_nmi_in_syscall_entry_window")
     assert "NMIs taken in user mode" not in out, (
         "the NMIs missed the SYSCALL entry window: the test proved nothing\n" + out)

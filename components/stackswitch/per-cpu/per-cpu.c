@@ -35,10 +35,9 @@ void stackswitch_cpu_init(struct cpu *cpu)
 
 void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 {
-	/* A thread with its own stack is a kernel thread: it never enters user mode. */
-	if (next->stack_base)
-		return;
-	per_cpu_publish_frame(cpu, (uintptr_t)(stackswitch_user_frame(next) + 1));
+	/* A thread with a stack of its own is a kernel thread: it never enters user mode. */
+	if (!next->stack_base)
+		per_cpu_publish_frame(cpu, (uintptr_t)(stackswitch_user_frame(next) + 1));
 	/*
 	 * Once it has a process (it takes one with interrupts off, on its way
 	 * to user mode), it only ever comes back to return to user mode from
