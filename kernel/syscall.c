@@ -46,10 +46,11 @@ static void call_begins(struct thread *self)
 }
 
 /* Interrupts disabled, the result in the frame. */
-static void call_ends(struct thread *self)
+static void call_ends(struct thread *self, struct cpu *cpu)
 {
 	self->in_syscall = false;
-	sched_preempt_pending();
+	if (cpu->need_resched)
+		sched_preempt_pending();
 }
 #else
 static void resume_with(long result)
@@ -67,9 +68,10 @@ static void call_begins(struct thread *self)
 	(void)self;
 }
 
-static void call_ends(struct thread *self)
+static void call_ends(struct thread *self, struct cpu *cpu)
 {
 	(void)self;
+	(void)cpu;
 }
 #endif
 
@@ -195,5 +197,5 @@ void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		arch_irq_disable();
 	}
 	arch_syscall_set_result(tf, ret);
-	call_ends(self);
+	call_ends(self, cpu);
 }

@@ -288,10 +288,10 @@ static void watch_writer(void *arg)
 #if STACKSWITCH_STACKLESS_USER_THREADS
 		arch_irq_disable();
 		if (writer.writing) {
-			if (arch_syscall_result(stackswitch_user_frame(writer.thread)) == KILN_WRITE_MAX)
-				writer.finished++;
-			else
-				writer.unfinished++;
+			long result = arch_syscall_result(stackswitch_user_frame(writer.thread));
+
+			writer.finished += result == KILN_WRITE_MAX;
+			writer.unfinished += result != KILN_WRITE_MAX;
 		}
 		arch_irq_enable();
 #endif

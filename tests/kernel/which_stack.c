@@ -29,14 +29,14 @@ enum {
 };
 
 static const char *const names[AT_COUNT] = {
-	"system call",	       "IRQ from user mode",   "exception from user mode",
+	"system call",		"IRQ from user mode",	  "exception from user mode",
 	"IRQ in a system call", "IRQ in a kernel thread", "exception in a kernel thread",
 };
 
 static struct landing {
 	unsigned long count;
 	uintptr_t frame, sp, interrupted_sp;
-	uintptr_t user_frame;	/* where the policy builds a frame from user mode */
+	uintptr_t user_frame;	 /* where the policy builds a frame from user mode */
 	uintptr_t c_base, c_top; /* the stack the thread runs kernel code on */
 } landed[AT_COUNT];
 

@@ -10,8 +10,12 @@ static char buf[KILN_WRITE_MAX];
 
 int main(unsigned long arg)
 {
-	for (unsigned int i = 0; i < sizeof(buf); i++)
-		buf[i] = i % LINE == 0 ? '#' : i % LINE == LINE - 1 ? '\n' : i % LINE == 1 ? ' ' : 'w';
+	for (char *line = buf; line < buf + sizeof(buf); line += LINE) {
+		memset(line, 'w', LINE);
+		line[0] = '#';
+		line[1] = ' ';
+		line[LINE - 1] = '\n';
+	}
 	for (unsigned long n = 0; n < arg; n++)
 		CHECK_EQ(sys_write(1, buf, sizeof(buf)), sizeof(buf));
 	return check_failures;

@@ -7,7 +7,7 @@ void gen_offsets(void);
 
 void gen_offsets(void)
 {
-	/* From a struct thread that owns no kernel stack to its user frame (stackswitch_user_frame()). */
+	/* From a stackless thread's struct thread to its user frame: stackswitch_user_frame(). */
 	DEFINE(TCB_FRAME, PAGE_SIZE - sizeof(struct trap_frame));
 	OFFSET(CPU_KSTACK_TOP, cpu, kstack_top);
 }

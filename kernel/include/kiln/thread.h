@@ -62,8 +62,7 @@ struct thread *thread_create(const char *name, void (*entry)(void *), void *arg,
  * (STACKSWITCH_STACKLESS_USER_THREADS), it owns none (stack_base 0): it
  * starts on the small stack its own page holds, below its user frame.
  */
-struct thread *thread_create_user(const char *name, void (*entry)(void *), void *arg,
-				  int priority);
+struct thread *thread_create_user(const char *name, void (*entry)(void *), void *arg, int priority);
 __noreturn void thread_exit(long value);
 /* Waits for t to exit, frees it and returns its exit value. One joiner per thread. */
 long thread_join(struct thread *t);
