@@ -59,3 +59,12 @@ bool kstack_in_guard(uintptr_t base, uintptr_t addr)
 {
 	return addr < base && addr >= base - (KSTACK_SLOT - KSTACK_SIZE);
 }
+
+unsigned int kstack_count(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int slot = 1; slot < KSTACK_AREA_SLOTS; slot++)
+		n += slot_used[slot];
+	return n;
+}

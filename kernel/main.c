@@ -11,6 +11,7 @@
 #include <kiln/pgtable.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
+#include <kiln/process.h>
 #include <kiln/sched.h>
 #include <kiln/stackprotector.h>
 #include <kiln/string.h>
@@ -89,18 +90,24 @@ static void do_nothing(void *arg)
 /*
  * Bench mode's one-off figures (batches=1), whatever kiln.bench= selects:
  * boot to ready (first instruction to the workload able to start), and the
- * memory one more thread and the page tables take, counted from the page
- * allocator.
+ * memory one more kernel thread, one more user thread (a process's, less
+ * its address space: process_thread_memory()) and the page tables take,
+ * counted from the page allocator.
  */
 static void report_figures(uint64_t ready_cycles, bool unit_insn)
 {
 	size_t free = page_alloc_free_count(), tables = pgtable_pages();
 	struct thread *t = thread_create("probe", do_nothing, NULL, thread_current()->priority);
 	size_t thread_pages = free - page_alloc_free_count() - (pgtable_pages() - tables);
+	unsigned int kstacks;
+	long user_bytes;
 
 	thread_join(t);
+	user_bytes = process_thread_memory("sleeper", 10000000, &kstacks);
 	kbench_report_cycles("boot_to_ready", ready_cycles, unit_insn);
 	kbench_report_bytes("thread_kernel_memory", (uint64_t)thread_pages * PAGE_SIZE);
+	if (user_bytes >= 0)
+		kbench_report_bytes("user_thread_kernel_memory", user_bytes);
 	kbench_report_bytes("page_table_memory", (uint64_t)pgtable_pages() * PAGE_SIZE);
 }
 

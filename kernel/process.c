@@ -5,8 +5,10 @@
  */
 #include <kiln/arch.h>
 #include <kiln/elf.h>
+#include <kiln/kstack.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
+#include <kiln/pgtable.h>
 #include <kiln/printk.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
@@ -33,7 +35,13 @@ struct process *process_current(void)
 	return thread_current()->process;
 }
 
-/* The new process's thread, on its kernel stack: become the process, then leave for user mode. */
+/*
+ * The new process's thread, on its kernel stack (or the start stack of its
+ * page: thread_create_user()): become the process, then leave for user
+ * mode, interrupts off all the way. Under a policy that keeps no kernel
+ * context for user threads, a thread with a process is only ever switched
+ * back to return to user mode, where this one has not been yet.
+ */
 static __noreturn void process_start(void *arg)
 {
 	struct process *p = arg;
@@ -41,7 +49,6 @@ static __noreturn void process_start(void *arg)
 	arch_irq_disable();
 	thread_current()->process = p;
 	uspace_activate(&p->uspace);
-	arch_irq_enable();
 	arch_enter_user(p->entry, USER_STACK_TOP, p->arg);
 }
 
@@ -99,7 +106,7 @@ long process_spawn_flags(const char *name, unsigned long arg, unsigned int flags
 	p->parent = process_current();
 	p->next = processes;
 	processes = p;
-	p->thread = thread_create(p->name, process_start, p, THREAD_PRIO_DEFAULT);
+	p->thread = thread_create_user(p->name, process_start, p, THREAD_PRIO_DEFAULT);
 	if (!p->thread) {
 		processes = p->next;
 		process_free(p);
@@ -185,4 +192,30 @@ __noreturn void process_exit(long status)
 			p->orphan = true;
 		}
 	thread_exit(status);
+}
+
+long process_thread_memory(const char *name, unsigned long arg, unsigned int *kstacks)
+{
+	size_t free = page_alloc_free_count(), tables = pgtable_pages();
+	unsigned int stacks = kstack_count();
+	long pid = process_spawn(name, arg), pages = -EAGAIN, status;
+	struct process *p;
+
+	if (pid < 0)
+		return pid;
+	/* Let it run until it blocks: a switched-out thread, all it then holds. */
+	for (int tries = 0; tries < 100 && pages == -EAGAIN; tries++) {
+		thread_yield();
+		arch_irq_disable();
+		p = process_find(pid);
+		if (p->thread->state == THREAD_SLEEPING) {
+			pages = free - page_alloc_free_count() - (pgtable_pages() - tables) -
+				p->uspace.pages - 1;
+			*kstacks = kstack_count() - stacks;
+		}
+		arch_irq_enable();
+	}
+	if (process_wait(pid, &status) != pid)
+		return -ECHILD;
+	return pages < 0 ? pages : pages * PAGE_SIZE;
 }

@@ -136,7 +136,20 @@ bool sched_irq_exit(void)
 {
 	struct cpu *cpu = this_cpu();
 
-	return cpu->sched_running && cpu->need_resched && cpu->trap_depth == 1;
+	return cpu->sched_running && cpu->need_resched && cpu->trap_depth == 1 &&
+	       !cpu->current->in_syscall;
+}
+
+void sched_preempt_pending(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct sched_switch s;
+
+	if (!cpu->sched_running || !cpu->need_resched)
+		return;
+	s = sched_preempt();
+	if (s.next != s.prev)
+		ctx_switch(s.prev, s.next);
 }
 
 void thread_sleep_ns(uint64_t ns)

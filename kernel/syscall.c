@@ -4,11 +4,73 @@
 #include <kiln/console.h>
 #include <kiln/cpu.h>
 #include <kiln/process.h>
+#include <kiln/sched.h>
+#include <kiln/stackswitch.h>
 #include <kiln/syscall.h>
 #include <kiln/trap.h>
 #include <kiln/uaccess.h>
 
 typedef const unsigned long syscall_args[6];
+
+#if STACKSWITCH_STACKLESS_USER_THREADS
+/*
+ * The stackswitch policy keeps no kernel context for a switched-out user
+ * thread (kiln/stackswitch.h): a thread that blocks in a system call is
+ * switched back in only to return to user mode from its frame, and never
+ * returns into the call. So a call that may block first makes the frame say
+ * what user mode must then see: its result (sleep_ns, yield: 0), or the
+ * call itself once more (wait: the pc back on the system call instruction,
+ * the arguments untouched, so that it runs anew and finds the child gone;
+ * undone if the call returns after all). And the tick does not preempt a
+ * thread inside a call (in_syscall; its kernel context is on the CPU's
+ * stack, which the next thread reuses): the call's way out switches
+ * instead, the result in the frame. Under other policies a thread resumes
+ * where it blocked or was preempted: none of this applies.
+ */
+static void resume_with(long result)
+{
+	arch_syscall_set_result(stackswitch_user_frame(thread_current()), result);
+}
+
+static void restart_if_blocked(bool restart)
+{
+	arch_syscall_restart(stackswitch_user_frame(thread_current()), restart);
+}
+
+static void call_begins(struct thread *self)
+{
+	self->in_syscall = true;
+}
+
+/* Interrupts disabled, the result in the frame. */
+static void call_ends(struct thread *self, struct cpu *cpu)
+{
+	self->in_syscall = false;
+	if (cpu->need_resched)
+		sched_preempt_pending();
+}
+#else
+static void resume_with(long result)
+{
+	(void)result;
+}
+
+static void restart_if_blocked(bool restart)
+{
+	(void)restart;
+}
+
+static void call_begins(struct thread *self)
+{
+	(void)self;
+}
+
+static void call_ends(struct thread *self, struct cpu *cpu)
+{
+	(void)self;
+	(void)cpu;
+}
+#endif
 
 static long sys_nop(syscall_args a)
 {
@@ -49,6 +111,7 @@ static long sys_exit(syscall_args a)
 static long sys_yield(syscall_args a)
 {
 	(void)a;
+	resume_with(0);
 	thread_yield();
 	return 0;
 }
@@ -66,6 +129,7 @@ static long sys_sleep_ns(syscall_args a)
 {
 	if (a[0] > SLEEP_MAX_NS)
 		return -EINVAL;
+	resume_with(0);
 	thread_sleep_ns(a[0]);
 	return 0;
 }
@@ -91,7 +155,9 @@ static long sys_wait(syscall_args a)
 
 	if (a[1] && !user_range_ok(a[1], sizeof(status)))
 		return -EFAULT;
+	restart_if_blocked(true);
 	pid = process_wait((long)a[0], &status);
+	restart_if_blocked(false);
 	if (pid > 0 && a[1] && copy_to_user(a[1], &status, sizeof(status)))
 		return -EFAULT;
 	return pid;
@@ -112,15 +178,18 @@ static long (*const syscalls[SYS_COUNT])(syscall_args) = {
 void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
 	unsigned long nr = arch_syscall_nr(tf), a[6];
+	struct thread *self = cpu->current;
 	long ret = -ENOSYS;
 
 	trap_probe_call(syscall_probe, tf, cpu);
 	if (nr < SYS_COUNT) {
 		for (unsigned int i = 0; i < 6; i++)
 			a[i] = arch_syscall_arg(tf, i);
+		call_begins(self);
 		arch_irq_enable();
 		ret = syscalls[nr](a);
 		arch_irq_disable();
 	}
 	arch_syscall_set_result(tf, ret);
+	call_ends(self, cpu);
 }

@@ -94,7 +94,7 @@ bool trap_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		if (arch_frame_from_user(tf) && tf->vector != VEC_DOUBLE_FAULT) {
 			cpu->arch.user_fault_vector = tf->vector;
 			trap_user_exception(tf, cpu);
-			return;
+			return false;
 		}
 		tf->rip = trap_exception(tf, cpu, tf->rip);
 	} else {

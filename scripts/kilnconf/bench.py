@@ -35,6 +35,7 @@ ROWS = (
     ("boot to ready", ("boot_to_ready", "boot_to_init")),
     ("page-table memory", ("page_table_memory",)),
     ("kernel memory per thread", ("thread_kernel_memory",)),
+    ("kernel memory per user thread", ("user_thread_kernel_memory",)),
     ("image text", ("image_text",)),
     ("image data", ("image_data",)),
     ("image bss", ("image_bss",)),

@@ -402,7 +402,8 @@ KBENCH_LINE = re.compile(r"^\s*kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([
 
 
 # Bench mode's one-off figures (kernel/main.c): printed on every bench boot, batches=1.
-BENCH_FIGURES = ("boot_to_ready", "thread_kernel_memory", "page_table_memory")
+BENCH_FIGURES = ("boot_to_ready", "thread_kernel_memory", "user_thread_kernel_memory",
+                 "page_table_memory")
 
 
 def parse_kbench(text):

@@ -1,15 +1,17 @@
-"""Every instruction a stackswitch variant writes into the generated entry code is load-bearing.
+"""Every instruction a stackswitch variant writes into the generated code is load-bearing.
 
 For each stackswitch variant on each arch listed below, the mutation harness (mutation.py)
 drops, one at a time, every instruction line the variant's hooks wrote into the arch's entry
-file (found through its attribution map), rebuilds only that object and the link, boots the
-tests that exercise the entry paths and the crash scenarios whose reports depend on them, and
-requires a failure: a test that fails, or a crash report that is wrong (a missing line, a
-register that does not show the value the scenario loaded).
+file and switch routine (found through their attribution maps: the stack switch of each
+entry path, per-cpu's move of a switched-out user thread into its TCB), rebuilds only that
+object and the link, boots the tests that exercise them and the crash scenarios whose
+reports depend on them, and requires a failure: a test that fails, or a crash report that is
+wrong (a missing line, a register that does not show the value the scenario loaded).
 """
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -20,19 +22,21 @@ from test_boot import ARCH_CRASH, COMMON_CRASH
 WORKERS = int(os.environ.get("KILN_MUTATION_WORKERS", "2"))
 BOOT_TIMEOUT = 15
 
-# Per arch: the generated entry file, the tests and the crash scenarios that exercise it.
+# Per arch: the generated files a stackswitch variant writes into (the entry paths, and the
+# switch routine, where switch_out may move a switched-out thread's context), the tests and
+# the crash scenarios that exercise them.
 ENTRY = {
     "arm64": {
-        "file": "generated/vectors.S",
+        "files": ["generated/vectors.S", "generated/switch.S"],
         "tests": "thread_stack_o*,arm64_kernel_st*,arm64_entries*,arm64_overflow_s*,"
-                 "arm64_trap_p*,arm64_user_registers_s*,stackswitch_e*",
+                 "arm64_trap_p*,arm64_user_reg*,stackswitch_e*,user_blocked*",
         "crashes": ["stack_overflow_registers", "overflow_stack_overflow",
                     "serror_on_overflow_stack"],
     },
     "x86_64": {
-        "file": "generated/entry.S",
-        "tests": "x86_syscall*,x86_interrupts*,x86_user_red*,x86_kernel_stack*,"
-                 "stackswitch_entries*",
+        "files": ["generated/entry.S", "generated/switch.S"],
+        "tests": "x86_entries*,x86_syscall*,x86_interrupts*,x86_user_red*,x86_kernel_stack*,"
+                 "stackswitch_entries*,user_blocked*",
         "crashes": ["stack_overflow"],
     },
 }
@@ -57,28 +61,36 @@ def report_check(arch, scenario):
 def test_mutation_every_stackswitch_line_is_load_bearing(arch, variant, builds, tmp_path):
     entry = ENTRY[arch]
     b, _ = builds.with_variant(kh.DEFAULT_PROFILE, arch, "stackswitch", variant)
-    text = (b.path / entry["file"]).read_text()
-    lines = mutation.owned_lines(b.path, entry["file"], "stackswitch")
-    mutants = mutation.line_mutants(entry["file"], text, lines, "stackswitch/" + variant)
-    assert mutants, "stackswitch/%s writes no instruction into %s" % (variant, entry["file"])
     crashes = {s: report_check(arch, s) for s in entry["crashes"]}
-    runner = mutation.MutationRunner(b.path, arch, entry["file"], entry["tests"], tmp_path,
-                                     workers=WORKERS, timeout=BOOT_TIMEOUT, crashes=crashes)
-    start = time.monotonic()
-    results = runner.run(mutants)
-    line = mutation.record("%s stackswitch/%s (%s)" % (entry["file"], variant, arch), results,
-                           time.monotonic() - start)
-    print(line)
-    survivors = [str(r.mutant) for r in results if not r.killed]
-    assert not survivors, "%s\nno selected test (%s) or crash report fails without:\n  %s" % (
-        line, ", ".join(runner.tests), "\n  ".join(survivors))
+    survivors, total = [], 0
+    for file in entry["files"]:
+        text = (b.path / file).read_text()
+        lines = mutation.owned_lines(b.path, file, "stackswitch")
+        mutants = mutation.line_mutants(file, text, lines, "stackswitch/" + variant)
+        if not mutants:
+            continue
+        total += len(mutants)
+        runner = mutation.MutationRunner(b.path, arch, file, entry["tests"],
+                                         tmp_path / Path(file).stem, workers=WORKERS,
+                                         timeout=BOOT_TIMEOUT, crashes=crashes)
+        start = time.monotonic()
+        results = runner.run(mutants)
+        line = mutation.record("%s stackswitch/%s (%s)" % (file, variant, arch), results,
+                               time.monotonic() - start)
+        print(line)
+        survivors += ["%s (%s)" % (r.mutant, r.why) for r in results if not r.killed]
+    assert total, "stackswitch/%s writes no instruction into %s" % (variant, entry["files"])
+    assert not survivors, "no selected test (%s) or crash report fails without:\n  %s" % (
+        entry["tests"], "\n  ".join(survivors))
 
 
 def test_owned_lines_are_the_variants_instructions(builds):
     """owned_lines() finds the variant's instruction lines and nothing of the template's."""
-    arch = next(iter(sorted(ENTRY)))
+    arch = "arm64"
+    if arch not in kh.ARCHES:
+        pytest.skip("no arm64 arch")
     b = builds.built(kh.DEFAULT_PROFILE, arch)
-    file = ENTRY[arch]["file"]
+    file = ENTRY[arch]["files"][0]
     text = (b.path / file).read_text().splitlines()
     lines = mutation.owned_lines(b.path, file, "stackswitch")
     assert lines and all(mutation._code(text[i]) for i in lines)

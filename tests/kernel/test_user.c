@@ -4,12 +4,19 @@
  * ELF loader is fed corrupted images.
  */
 #include <kiln/arch.h>
+#include <kiln/cpu.h>
 #include <kiln/elf.h>
+#include <kiln/irq.h>
+#include <kiln/kstack.h>
 #include <kiln/ktest.h>
 #include <kiln/page_alloc.h>
+#include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <kiln/process.h>
+#include <kiln/sched.h>
+#include <kiln/stackswitch.h>
 #include <kiln/string.h>
+#include <kiln/syscall.h>
 
 /* Spawn name(arg) from this kernel thread and return its exit status (or the spawn error). */
 static long run(const char *name, unsigned long arg)
@@ -61,16 +68,270 @@ KTEST(user_fault_kills_only_the_process)
 	KEXPECT_EQ(run("hello", 3), 3);
 }
 
+/* A kernel thread that counts while counting is set: something else that runs. */
+static volatile bool counting;
+static volatile unsigned long counted;
+
+static void count(void *arg)
+{
+	(void)arg;
+	while (counting)
+		counted++;
+}
+
+/* User threads on this CPU's sleep list (interrupts disabled). */
+static unsigned int user_threads_asleep(void)
+{
+	unsigned int n = 0;
+
+	for (struct thread *t = this_cpu()->sleepers; t; t = t->next)
+		n += t->process != NULL;
+	return n;
+}
+
+#define SLEEPERS 10
+
+/*
+ * Ten processes sleep in sleep_ns at once while a kernel thread runs, and
+ * each wakes to its own result (sleeper checks that the call returned 0 and
+ * the clock moved). Meanwhile they hold a kernel stack each where the
+ * stackswitch policy gives user threads one, and none where it gives them
+ * none (STACKSWITCH_STACKLESS_USER_THREADS): the per-cpu case.
+ */
 KTEST(user_processes_sleep_concurrently)
 {
-	long pids[10], status;
+	unsigned int stacks, asleep = 0, stacks_asleep = 0, still_asleep = 0;
+	unsigned long counted_asleep = 0;
+	long pids[SLEEPERS], status;
+	struct thread *counter;
 
-	for (unsigned int i = 0; i < 10; i++)
-		pids[i] = process_spawn("sleeper", 5000000 + i * 100000);
-	for (unsigned int i = 0; i < 10; i++) {
+	counting = true;
+	counter = thread_create("counter", count, NULL, THREAD_PRIO_DEFAULT);
+	KASSERT_TRUE(counter != NULL);
+	stacks = kstack_count();
+	for (unsigned int i = 0; i < SLEEPERS; i++)
+		pids[i] = process_spawn("sleeper", 100000000 + i * 1000000);
+	/* Let them run until all ten sleep; then the counter runs 10 ms with them asleep. */
+	for (int tries = 0; tries < 100 && asleep < SLEEPERS; tries++) {
+		thread_yield();
+		arch_irq_disable();
+		asleep = user_threads_asleep();
+		stacks_asleep = kstack_count();
+		arch_irq_enable();
+	}
+	counted_asleep = counted;
+	thread_sleep_ns(10000000);
+	counted_asleep = counted - counted_asleep;
+	arch_irq_disable();
+	still_asleep = user_threads_asleep();
+	arch_irq_enable();
+	for (unsigned int i = 0; i < SLEEPERS; i++) {
 		KASSERT_GT(pids[i], 0);
 		KEXPECT_EQ(process_wait(pids[i], &status), pids[i]);
 		KEXPECT_EQ(status, 0);
+	}
+	counting = false;
+	thread_join(counter);
+	printk("# %u processes asleep at once, kernel stacks %u -> %u, counter +%lu meanwhile\n",
+	       asleep, stacks, stacks_asleep, counted_asleep);
+	KEXPECT_EQ(asleep, SLEEPERS);
+	KEXPECT_EQ(still_asleep, SLEEPERS);
+	KEXPECT_GT(counted_asleep, 0);
+	KEXPECT_EQ(stacks_asleep, stacks + (STACKSWITCH_STACKLESS_USER_THREADS ? 0 : SLEEPERS));
+}
+
+/*
+ * The kernel memory a user thread holds while it sleeps (the bench figure
+ * user_thread_kernel_memory): its struct thread page, plus its kernel
+ * stack where the policy gives it one. Under per-cpu the page is all.
+ */
+KTEST(user_thread_kernel_memory)
+{
+	unsigned int kstacks = ~0u;
+	long bytes;
+
+	/* What lives on after the first process (the empty user space) is allocated by now. */
+	KASSERT_EQ(run("hello", 0), 0);
+	bytes = process_thread_memory("sleeper", 5000000, &kstacks);
+	printk("# a sleeping user thread holds %ld bytes of kernel memory, %u kernel stacks\n",
+	       bytes, kstacks);
+	if (STACKSWITCH_STACKLESS_USER_THREADS) {
+		KEXPECT_EQ(bytes, PAGE_SIZE);
+		KEXPECT_EQ(kstacks, 0);
+	} else {
+		KEXPECT_EQ(bytes, PAGE_SIZE + KSTACK_SIZE);
+		KEXPECT_EQ(kstacks, 1);
+	}
+}
+
+/* What the system-call probe saw of the blocker process. */
+static struct {
+	unsigned int waits;
+	unsigned long preempted_before_spin, preempted_at_exit;
+} blocker;
+
+static bool current_is(struct cpu *cpu, const char *program)
+{
+	struct process *p = cpu->current->process;
+
+	return p && !strcmp(p->name, program);
+}
+
+static void note_blocker(struct trap_frame *tf, struct cpu *cpu)
+{
+	if (!current_is(cpu, "blocker"))
+		return;
+	if (arch_syscall_nr(tf) == SYS_wait)
+		blocker.waits++;
+	else if (arch_syscall_nr(tf) == SYS_sleep_ns)
+		blocker.preempted_before_spin = cpu->current->preemptions;
+	else if (arch_syscall_nr(tf) == SYS_exit)
+		blocker.preempted_at_exit = cpu->current->preemptions;
+}
+
+static volatile bool napping;
+
+/* A higher-priority thread that wakes at every tick: whatever runs is preempted then. */
+static void nap(void *arg)
+{
+	(void)arg;
+	while (napping)
+		thread_sleep_ns(1000000);
+}
+
+/*
+ * System calls that block come back with their results (tests/user/blocker.c
+ * checks sleep_ns, yield and wait; a kernel thread of the same priority
+ * runs, so that the yield switches). Where the policy keeps no kernel
+ * context for a blocked thread, the wait is restarted: the probe sees it
+ * once more (a wait that blocks, runs again, then one that fails). And a
+ * thread resumed that way is preemptible again: a tick-driven thread
+ * preempts it during the spin that follows its last sleep, where no system
+ * call runs.
+ */
+KTEST(user_blocked_syscalls_resume_with_their_results)
+{
+	struct thread *napper, *counter;
+
+	memset(&blocker, 0, sizeof(blocker));
+	napping = counting = true;
+	napper = thread_create("napper", nap, NULL, THREAD_PRIO_DEFAULT + 1);
+	counter = thread_create("counter", count, NULL, THREAD_PRIO_DEFAULT);
+	KASSERT_TRUE(napper != NULL && counter != NULL);
+	syscall_probe = note_blocker;
+	KEXPECT_EQ(run("blocker", platform_cycles_per_sec() / 10), 0);
+	syscall_probe = NULL;
+	napping = counting = false;
+	thread_join(napper);
+	thread_join(counter);
+	printk("# blocker: %u wait calls, preempted %lu times while spinning\n", blocker.waits,
+	       blocker.preempted_at_exit - blocker.preempted_before_spin);
+	KEXPECT_EQ(blocker.waits, STACKSWITCH_STACKLESS_USER_THREADS ? 3 : 2);
+	KEXPECT_GE(blocker.preempted_at_exit - blocker.preempted_before_spin, 2);
+}
+
+#define WRITES 4
+
+/* The writer process as the probes and its watcher see it. */
+static struct {
+	struct thread *thread;
+	volatile bool writing;
+	unsigned int irq;
+	unsigned long writes, irqs_inside, irqs_on_c_stack, finished, unfinished;
+	volatile bool stop;
+} writer;
+
+/* Each write raises an interrupt that arrives inside it, once the call enables interrupts. */
+static void note_writer(struct trap_frame *tf, struct cpu *cpu)
+{
+	if (!current_is(cpu, "writer"))
+		return;
+	writer.thread = cpu->current;
+	writer.writing = arch_syscall_nr(tf) == SYS_write;
+	if (writer.writing) {
+		writer.writes++;
+		platform_send_self_irq(writer.irq);
+	}
+}
+
+/*
+ * What the tick does when a time slice ends: ask for a switch. Inside the
+ * write, on the stack the call runs on (the current one): the thread's own
+ * kernel stack, or the CPU's where user threads own none.
+ */
+static void resched_irq(unsigned int irq, void *arg)
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *t = cpu->current;
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t base = t->stack_base ? t->stack_base : cpu->kstack_base;
+	uintptr_t top = t->stack_base ? t->stack_top : cpu->kstack_top;
+
+	(void)irq;
+	(void)arg;
+	if (writer.writing && t == writer.thread) {
+		writer.irqs_inside++;
+		writer.irqs_on_c_stack += sp >= base && sp < top;
+	}
+	cpu->need_resched = true;
+}
+
+/*
+ * Runs whenever the writer is switched out. Where the policy keeps no
+ * kernel context for it, that must not happen inside a write: its frame
+ * then already holds the write's result.
+ */
+static void watch_writer(void *arg)
+{
+	(void)arg;
+	while (!writer.stop) {
+#if STACKSWITCH_STACKLESS_USER_THREADS
+		arch_irq_disable();
+		if (writer.writing) {
+			long result = arch_syscall_result(stackswitch_user_frame(writer.thread));
+
+			writer.finished += result == KILN_WRITE_MAX;
+			writer.unfinished += result != KILN_WRITE_MAX;
+		}
+		arch_irq_enable();
+#endif
+		thread_yield();
+	}
+}
+
+/*
+ * A tick that asks for a switch inside a long system call (a write of
+ * KILN_WRITE_MAX bytes): every write completes with its count. Under a
+ * policy that keeps no kernel context for a switched-out user thread the
+ * switch waits for the call's way out: the thread is switched then, its
+ * result in its frame, and never inside (the watcher, a thread of the same
+ * priority, sees it switched out only after writes).
+ */
+KTEST(user_syscall_preemption_waits_for_the_end_of_the_call)
+{
+	struct thread *watcher;
+
+	memset(&writer, 0, sizeof(writer));
+	writer.irq = platform_self_irq(2);
+	irq_register(writer.irq, resched_irq, NULL);
+	watcher = thread_create("watcher", watch_writer, NULL, THREAD_PRIO_DEFAULT);
+	KASSERT_TRUE(watcher != NULL);
+	syscall_probe = note_writer;
+	KEXPECT_EQ(run("writer", WRITES), 0);
+	syscall_probe = NULL;
+	writer.stop = true;
+	thread_join(watcher);
+	irq_unregister(writer.irq);
+	printk("# writer: %lu writes, %lu interrupts inside (%lu on the call's stack), "
+	       "switched out %lu times after a write, %lu inside one\n",
+	       writer.writes, writer.irqs_inside, writer.irqs_on_c_stack, writer.finished,
+	       writer.unfinished);
+	KEXPECT_EQ(writer.writes, WRITES);
+	KEXPECT_EQ(writer.irqs_inside, WRITES);
+	KEXPECT_EQ(writer.irqs_on_c_stack, WRITES);
+	if (STACKSWITCH_STACKLESS_USER_THREADS) {
+		KEXPECT_GE(writer.finished, WRITES);
+		KEXPECT_EQ(writer.unfinished, 0);
 	}
 }
 

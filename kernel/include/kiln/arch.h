@@ -150,6 +150,12 @@ static inline void arch_user_access_end(void);
 static inline unsigned long arch_syscall_nr(const struct trap_frame *tf);
 static inline unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned int i);
 static inline void arch_syscall_set_result(struct trap_frame *tf, long result);
+static inline long arch_syscall_result(const struct trap_frame *tf);
+/*
+ * Point the frame's pc back at the system call instruction (restart: the
+ * call runs again on return to user mode), or past it once more (!restart).
+ */
+static inline void arch_syscall_restart(struct trap_frame *tf, bool restart);
 /* Traps */
 
 /*

@@ -59,6 +59,11 @@ struct cpu {
 	struct thread *sleepers; /* sorted by wake_at_ns */
 	struct thread *idle_thread;
 	struct thread main_thread; /* the boot code, made a thread by sched_init() */
+	/*
+	 * The kernel stack this CPU lends the threads that own none, where the
+	 * stackswitch policy has one per CPU: [kstack_base, kstack_top), else 0.
+	 */
+	uintptr_t kstack_base, kstack_top;
 	struct arch_cpu arch;
 };
 

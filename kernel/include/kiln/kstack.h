@@ -25,6 +25,8 @@ uintptr_t kstack_alloc(void);
 void kstack_free(uintptr_t base);
 /* Whether addr lies in the unmapped guard region below the stack at base. */
 bool kstack_in_guard(uintptr_t base, uintptr_t addr);
+/* How many stacks are mapped now (the boot stack, outside the area, not counted). */
+unsigned int kstack_count(void);
 #endif
 
 #endif

@@ -57,6 +57,15 @@ struct process *process_current(void);
  * is used: the process may otherwise exit and be freed meanwhile.
  */
 struct process *process_find(long pid);
+/*
+ * The kernel memory of one user thread, for the benchmark figure and its
+ * test: spawn name(arg) (a program that blocks, e.g. sleeper), let it run
+ * until it sleeps, and count the bytes the spawn took from the page
+ * allocator less the process's address space (its pages and page tables)
+ * and its struct process page; *kstacks: the kernel stacks it took. Waits
+ * for it to exit; a negative error code if something failed.
+ */
+long process_thread_memory(const char *name, unsigned long arg, unsigned int *kstacks);
 
 /* The user stack every process starts on: [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP). */
 #define USER_STACK_SIZE (64 * 1024)

@@ -38,9 +38,17 @@ void sched_make_runnable(struct thread *t);
 void sched_tick(uint64_t now);
 /*
  * At the end of an interrupt handler, with interrupts still disabled: whether
- * the tick asked for a switch and this is the outermost interrupt. If so the
- * entry code calls trap_preempt() once the handler has returned (kiln/trap.h).
+ * the tick asked for a switch, this is the outermost interrupt, and the
+ * thread is not inside a system call that cannot be left (thread.h:
+ * in_syscall; that call's way out switches). If so the entry code calls
+ * trap_preempt() once the handler has returned (kiln/trap.h).
  */
 bool sched_irq_exit(void);
+/*
+ * With interrupts disabled, where a preemption was held back (kernel/syscall.c:
+ * a thread inside a system call, see thread.h in_syscall): if the tick asked
+ * for one meanwhile, switch now (counted in preemptions).
+ */
+void sched_preempt_pending(void);
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef KILN_SYSCALL_H
 #define KILN_SYSCALL_H
 
+#include <generated/autoconf.h>
+
 struct trap_frame;
 struct cpu;
 

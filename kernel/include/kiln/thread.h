@@ -43,13 +43,26 @@ struct thread {
 	long exit_value;
 	struct thread *joiner;
 	uintptr_t stack_base, stack_top; /* usable stack [base, top); guard page below base */
+					 /* (base 0: no kernel stack of its own) */
 	unsigned int trap_depth;	 /* cpu->trap_depth while switched out */
 	unsigned long switches;		 /* times switched in */
 	unsigned long preemptions;	 /* times switched out by the timer */
 	struct process *process;	 /* NULL: a kernel thread */
+	/*
+	 * Inside a system call while the stackswitch policy keeps no kernel
+	 * context for a switched-out user thread: no preemption (kernel/syscall.c).
+	 */
+	bool in_syscall;
 };
 
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority);
+/*
+ * thread_create() for a thread that will run a process: where the
+ * stackswitch policy gives user threads no kernel stack
+ * (STACKSWITCH_STACKLESS_USER_THREADS), it owns none (stack_base 0): it
+ * starts on the small stack its own page holds, below its user frame.
+ */
+struct thread *thread_create_user(const char *name, void (*entry)(void *), void *arg, int priority);
 __noreturn void thread_exit(long value);
 /* Waits for t to exit, frees it and returns its exit value. One joiner per thread. */
 long thread_join(struct thread *t);

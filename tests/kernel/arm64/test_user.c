@@ -19,6 +19,7 @@
 #include "../../user/arm64/a64.h"
 #include "../stack_eater.h"
 #include <kiln/trap.h>
+#include "../which_stack.h"
 #include "esr.h" /* arch-private: ccflags-y in Kbuild */
 
 /* A system call's frame (ESR_EL1 is only meaningful in a synchronous exception's). */
@@ -292,60 +293,21 @@ KTEST(arm64_user_faults_kill_only_the_process)
 	KEXPECT_EQ(run("a64", A64_SYSCALL_ONCE), 0);
 }
 
-/*
- * Which stack: a probe in trap_dispatch() notes every entry's frame and
- * stack pointer. From user mode (system call, interrupt, fault) the frame
- * is at the very top of the thread's own kernel stack (SP_EL1 is the
- * thread's stack); from the kernel it sits right below the interrupted
- * stack pointer, on the same stack. The handler runs below its frame,
- * unless the policy has handler stacks (stackswitch_entries_land_on_the_
- * policy_stack checks those).
- */
-enum { AT_SVC, AT_USER_IRQ, AT_USER_FAULT, AT_KERNEL_IRQ, AT_KERNEL_SYNC, AT_COUNT };
-
-static struct landing {
-	unsigned long count;
-	uintptr_t frame, sp, interrupted_sp, stack_base, stack_top, published;
-} landed[AT_COUNT];
-
+/* Which stack (../which_stack.c): a probe in trap_dispatch() reports every entry. */
 static void note_landing(struct trap_frame *tf, struct cpu *cpu)
 {
-	struct thread *self = cpu->current;
-	struct landing *l;
-	int at;
-
-	if (arch_frame_from_user(tf))
-		at = is_svc(tf)			   ? AT_SVC
-		     : tf->kind == TRAP_EL0_64_IRQ ? AT_USER_IRQ
-						   : AT_USER_FAULT;
+	if (is_svc(tf))
+		landing_syscall(tf, cpu, tf->sp);
 	else
-		at = tf->kind == TRAP_EL1H_IRQ ? AT_KERNEL_IRQ : AT_KERNEL_SYNC;
-	l = &landed[at];
-	/* Keep the first of each kind: a later one may be the test's own clean-up. */
-	if (l->count++)
-		return;
-	l->frame = (uintptr_t)tf;
-	asm volatile("mov %0, sp" : "=r"(l->sp));
-	l->interrupted_sp = tf->sp;
-	l->stack_base = self->stack_base;
-	l->stack_top = self->stack_top;
-	l->published = cpu->arch.user_entry_sp;
-}
-
-static void expect_on_thread_stack(struct ktest *kt, const struct landing *l)
-{
-	KEXPECT_GT(l->count, 0);
-	KEXPECT_GE(l->sp, l->stack_base);
-	KEXPECT_LT(l->sp, l->frame);
+		landing_trap(tf, cpu, arch_frame_from_user(tf),
+			     tf->kind == TRAP_EL0_64_IRQ || tf->kind == TRAP_EL1H_IRQ, tf->sp);
 }
 
 KTEST(arm64_entries_land_on_the_policy_stack)
 {
-	static const char *const names[AT_COUNT] = {"svc", "user irq", "user fault", "kernel irq",
-						    "kernel sync"};
 	uint64_t val;
 
-	memset(landed, 0, sizeof(landed));
+	landing_begin();
 	trap_probe = note_landing;
 	/* From user mode: system calls and a long spin (interrupts), then a fault. */
 	KEXPECT_EQ(run("a64", A64_PREEMPT | 3 << 8), 0);
@@ -354,23 +316,8 @@ KTEST(arm64_entries_land_on_the_policy_stack)
 	KEXPECT_FALSE(probe_read64(0x18, &val));
 	thread_sleep_ns(20000000);
 	trap_probe = NULL;
-
-	for (int at = 0; at < AT_COUNT; at++) {
-		const struct landing *l = &landed[at];
-		printk("# %s: frame %p, sp %p, interrupted sp %p, stack [%p, %p)\n", names[at],
-		       (void *)l->frame, (void *)l->sp, (void *)l->interrupted_sp,
-		       (void *)l->stack_base, (void *)l->stack_top);
-		if (!this_cpu()->irq_stack_top)
-			expect_on_thread_stack(kt, l);
-		if (at <= AT_USER_FAULT) {
-			KEXPECT_EQ(l->frame, l->stack_top - TF_SIZE);
-			KEXPECT_EQ(l->published, l->stack_top);
-			KEXPECT_LT(l->interrupted_sp, USER_VA_END);
-		} else {
-			KEXPECT_EQ(l->frame + TF_SIZE, l->interrupted_sp);
-			KEXPECT_LE(l->interrupted_sp, l->stack_top);
-		}
-	}
+	landing_end();
+	landing_check(kt);
 }
 
 /* Recurse until the stack runs out, inside the first system call of the a64 process. */

@@ -11,6 +11,7 @@
 #include <kiln/printk.h>
 #include <kiln/probe.h>
 #include <kiln/process.h>
+#include <kiln/syscall.h>
 #include <kiln/string.h>
 #include <kiln/trap.h>
 #include <kiln/uaccess.h>
@@ -20,6 +21,7 @@
 #include <arch/lapic.h>
 #include "../../user/x86_64/x86_user.h"
 #include "../stack_eater.h"
+#include "../which_stack.h"
 
 STATIC_ASSERT(X86_USER_STACK_TOP == USER_STACK_TOP, "x86_user.h agrees with kiln/process.h");
 
@@ -90,6 +92,43 @@ KTEST(x86_process_root_shares_the_kernel_half)
 		KEXPECT_EQ(us.root[i], kernel_pgtable[i]);
 	KEXPECT_TRUE(pte_valid(kernel_pgtable[(KSTACK_AREA_BASE >> 39) & 511]));
 	uspace_destroy(&us);
+}
+
+/*
+ * Which stack (../which_stack.c): probes in trap_dispatch() and
+ * syscall_dispatch() report every entry.
+ */
+static void note_trap_landing(struct trap_frame *tf, struct cpu *cpu)
+{
+	if (tf->vector != VEC_NMI)
+		landing_trap(tf, cpu, arch_frame_from_user(tf), tf->vector >= VEC_FIRST_IRQ,
+			     tf->rsp);
+}
+
+static void note_syscall_landing(struct trap_frame *tf, struct cpu *cpu)
+{
+	landing_syscall(tf, cpu, tf->rsp);
+}
+
+KTEST(x86_entries_land_on_the_policy_stack)
+{
+	unsigned long preempted = 0;
+	uint64_t val;
+
+	landing_begin();
+	trap_probe = note_trap_landing;
+	syscall_probe = note_syscall_landing;
+	/* From user mode: system calls, interrupts during a spin, then a fault. */
+	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_SYSCALLS, 0)), 0);
+	KEXPECT_EQ(run_interleaved("x86_regs", X86_REGS_ARG(X86_REGS_SPIN, 0), &preempted), 0);
+	KEXPECT_EQ(run("x86_fault", X86_FAULT_UD2), KILN_STATUS_FAULT);
+	/* From kernel mode: an exception (fixed up), then interrupts while this thread waits. */
+	KEXPECT_FALSE(probe_read64(0x18, &val));
+	thread_sleep_ns(20000000);
+	syscall_probe = NULL;
+	trap_probe = NULL;
+	landing_end();
+	landing_check(kt);
 }
 
 /* SYSCALL at the end of the last canonical page would return to a non-canonical address. */

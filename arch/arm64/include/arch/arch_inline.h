@@ -128,4 +128,15 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result)
 	tf->x[0] = result;
 }
 
+static inline long arch_syscall_result(const struct trap_frame *tf)
+{
+	return tf->x[0];
+}
+
+/* ELR_EL1 of an svc is the next instruction. */
+static inline void arch_syscall_restart(struct trap_frame *tf, bool restart)
+{
+	tf->elr += restart ? -4 : 4;
+}
+
 #endif

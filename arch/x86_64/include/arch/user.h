@@ -70,4 +70,15 @@ static inline void arch_syscall_set_result(struct trap_frame *tf, long result)
 	tf->rax = result;
 }
 
+static inline long arch_syscall_result(const struct trap_frame *tf)
+{
+	return tf->rax;
+}
+
+/* SYSCALL is 2 bytes (0f 05). */
+static inline void arch_syscall_restart(struct trap_frame *tf, bool restart)
+{
+	tf->rip += restart ? -2 : 2;
+}
+
 #endif
