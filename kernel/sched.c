@@ -82,7 +82,8 @@ static __always_inline struct sched_switch pick(void)
 		prev->trap_depth = cpu->trap_depth;
 		cpu->trap_depth = next->trap_depth;
 		stackswitch_thread_in(cpu, next);
-		/* A kernel thread runs in whatever user space is active: its half is the kernel's. */
+		/* A kernel thread runs in whatever user space is active: its half is the kernel's.
+		 */
 		if (next->process)
 			uspace_activate(&next->process->uspace);
 	}

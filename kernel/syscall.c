@@ -164,15 +164,9 @@ static long sys_wait(syscall_args a)
 }
 
 static long (*const syscalls[SYS_COUNT])(syscall_args) = {
-	[SYS_nop] = sys_nop,
-	[SYS_write] = sys_write,
-	[SYS_exit] = sys_exit,
-	[SYS_yield] = sys_yield,
-	[SYS_getpid] = sys_getpid,
-	[SYS_sleep_ns] = sys_sleep_ns,
-	[SYS_clock_ns] = sys_clock_ns,
-	[SYS_spawn] = sys_spawn,
-	[SYS_wait] = sys_wait,
+	[SYS_nop] = sys_nop,	       [SYS_write] = sys_write,	  [SYS_exit] = sys_exit,
+	[SYS_yield] = sys_yield,       [SYS_getpid] = sys_getpid, [SYS_sleep_ns] = sys_sleep_ns,
+	[SYS_clock_ns] = sys_clock_ns, [SYS_spawn] = sys_spawn,	  [SYS_wait] = sys_wait,
 };
 
 void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)

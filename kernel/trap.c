@@ -49,7 +49,8 @@ void trap_user_exception(struct trap_frame *tf, struct cpu *cpu)
 		return;
 	}
 	arch_trap_decode(&r, tf, cpu);
-	/* A user thread is always a process's: a frame from user mode without one is the kernel's bug. */
+	/* A user thread is always a process's: a frame from user mode without one is the kernel's
+	 * bug. */
 	if (!p)
 		panic("%s from user mode in kernel thread '%s'", arch_trap_name(&r),
 		      thread_current()->name);

@@ -40,9 +40,10 @@ static const char *const kind_names[AT_COUNT] = {
 	[AT_SYNC_IN_IRQ] = "exception in an irq",
 };
 
-enum region { THREAD_STACK, IRQ_STACK, TRAP_STACK };
+enum region { THREAD_STACK, IRQ_STACK, TRAP_STACK, TCB, CPU_STACK };
 
-static const char *const region_names[] = {"the thread's stack", "the IRQ stack", "the trap stack"};
+static const char *const region_names[] = {"the thread's stack", "the IRQ stack", "the trap stack",
+					   "the thread's TCB", "the CPU's stack"};
 
 /* Where a kind of entry leaves its frame and where its handler runs. */
 struct row {
@@ -70,13 +71,29 @@ static const struct row policy_row[AT_COUNT] = {
 static const struct row policy_row[AT_COUNT] = {
 	[0 ... AT_COUNT - 1] = {THREAD_STACK, THREAD_STACK},
 };
+#elif defined(CONFIG_STACKSWITCH_PER_CPU)
+/*
+ * A user thread owns no kernel stack: from user mode its frame is in its TCB
+ * and C runs on the CPU's stack, where anything nested in a system call
+ * stays; kernel threads keep their own stacks.
+ */
+static const struct row policy_row[AT_COUNT] = {
+	[AT_SYSCALL] = {TCB, CPU_STACK},
+	[AT_USER_IRQ] = {TCB, CPU_STACK},
+	[AT_USER_SYNC] = {TCB, CPU_STACK},
+	[AT_KERNEL_IRQ] = {THREAD_STACK, THREAD_STACK},
+	[AT_KERNEL_SYNC] = {THREAD_STACK, THREAD_STACK},
+	[AT_IRQ_IN_SYSCALL] = {CPU_STACK, CPU_STACK},
+	[AT_SYNC_IN_SYSCALL] = {CPU_STACK, CPU_STACK},
+	[AT_SYNC_IN_IRQ] = {THREAD_STACK, THREAD_STACK},
+};
 #else
 #error "tests/kernel/test_stackswitch.c: no row for this stackswitch policy"
 #endif
 
 static struct landing {
 	unsigned long count;
-	uintptr_t frame, sp, stack_base, stack_top;
+	uintptr_t frame, sp, stack_base, stack_top, thread;
 } landed[AT_COUNT];
 
 /* What the test does meanwhile: a user entry is a fault only while a faulting program runs. */
@@ -95,6 +112,7 @@ static void note(enum landing_kind at, struct trap_frame *tf, struct cpu *cpu)
 	l->sp = (uintptr_t)__builtin_frame_address(0);
 	l->stack_base = cpu->current->stack_base;
 	l->stack_top = cpu->current->stack_top;
+	l->thread = (uintptr_t)cpu->current;
 }
 
 static void note_trap(struct trap_frame *tf, struct cpu *cpu)
@@ -151,16 +169,33 @@ static long run(const char *name, unsigned long arg)
 
 static uintptr_t region_top(enum region r, const struct landing *l, const struct cpu *cpu)
 {
-	if (r == IRQ_STACK)
+	switch (r) {
+	case IRQ_STACK:
 		return cpu->irq_stack_top;
-	return r == TRAP_STACK ? cpu->trap_stack_top : l->stack_top;
+	case TRAP_STACK:
+		return cpu->trap_stack_top;
+	case TCB:
+		return l->thread + PAGE_SIZE;
+	case CPU_STACK:
+		return cpu->kstack_top;
+	default:
+		return l->stack_top;
+	}
 }
 
 static bool in_region(uintptr_t addr, enum region r, const struct landing *l, const struct cpu *cpu)
 {
 	uintptr_t top = region_top(r, l, cpu);
 
-	return top && addr < top && addr >= top - KSTACK_SIZE;
+	return top && addr < top && addr >= top - (r == TCB ? PAGE_SIZE : KSTACK_SIZE);
+}
+
+/* Where an entry from user mode leaves its frame: the top of the stack or TCB it names. */
+static uintptr_t user_frame(const struct landing *l)
+{
+	uintptr_t top = policy_row[AT_SYSCALL].frame == TCB ? l->thread + PAGE_SIZE : l->stack_top;
+
+	return top - sizeof(struct trap_frame);
 }
 
 KTEST(stackswitch_entries_land_on_the_policy_stack)
@@ -218,7 +253,7 @@ KTEST(stackswitch_entries_land_on_the_policy_stack)
 		if (want->handler == want->frame)
 			KEXPECT_LT(l->sp, l->frame);
 	}
-	/* From user mode the frame is at the very top of the thread's stack. */
+	/* From user mode the frame is at the very top of the thread's stack, or TCB. */
 	for (int at = AT_SYSCALL; at <= AT_USER_SYNC; at++)
-		KEXPECT_EQ(landed[at].frame, landed[at].stack_top - sizeof(struct trap_frame));
+		KEXPECT_EQ(landed[at].frame, user_frame(&landed[at]));
 }

@@ -16,6 +16,7 @@
 #include <kiln/sched.h>
 #include <kiln/stackswitch.h>
 #include <kiln/string.h>
+#include <kiln/trap.h>
 #include <kiln/syscall.h>
 
 /* Spawn name(arg) from this kernel thread and return its exit status (or the spawn error). */
@@ -256,8 +257,9 @@ static void note_writer(struct trap_frame *tf, struct cpu *cpu)
 
 /*
  * What the tick does when a time slice ends: ask for a switch. Inside the
- * write, on the stack the call runs on (the current one): the thread's own
- * kernel stack, or the CPU's where user threads own none.
+ * write, on the stack the policy runs an interrupt handler on there: the
+ * thread's own kernel stack, the CPU's where user threads own none, or the
+ * CPU's IRQ stack where the policy has one.
  */
 static void resched_irq(unsigned int irq, void *arg)
 {
@@ -266,6 +268,11 @@ static void resched_irq(unsigned int irq, void *arg)
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	uintptr_t base = t->stack_base ? t->stack_base : cpu->kstack_base;
 	uintptr_t top = t->stack_base ? t->stack_top : cpu->kstack_top;
+
+	if (cpu->irq_stack_top) {
+		top = cpu->irq_stack_top;
+		base = top - KSTACK_SIZE;
+	}
 
 	(void)irq;
 	(void)arg;

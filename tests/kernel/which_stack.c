@@ -6,11 +6,13 @@
  * kernel stack: STACKSWITCH_STACKLESS_USER_THREADS, per-cpu). From kernel
  * mode (inside a system call, or in a kernel thread) the frame is right
  * below the interrupted stack pointer (aligned down to 16 bytes), C below
- * it: the current stack.
+ * it: the current stack. A policy with handler stacks (auxsp) leaves the
+ * frame there but runs the handler on the CPU's IRQ or trap stack.
  */
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/irq.h>
+#include <kiln/kstack.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <kiln/process.h>
@@ -57,6 +59,13 @@ static void note(int at, uintptr_t frame, uintptr_t interrupted_sp, struct cpu *
 	l->interrupted_sp = interrupted_sp;
 	l->c_base = self->stack_base ? self->stack_base : cpu->kstack_base;
 	l->c_top = self->stack_base ? self->stack_top : cpu->kstack_top;
+	/* A policy with handler stacks (auxsp) runs every handler but a system call's there. */
+	if (cpu->irq_stack_top && at != AT_SYSCALL) {
+		bool irq = at == AT_USER_IRQ || at == AT_SYSCALL_IRQ || at == AT_KERNEL_IRQ;
+
+		l->c_top = irq ? cpu->irq_stack_top : cpu->trap_stack_top;
+		l->c_base = l->c_top - KSTACK_SIZE;
+	}
 	l->user_frame = self->stack_top - sizeof(struct trap_frame);
 #if STACKSWITCH_STACKLESS_USER_THREADS
 	if (!self->stack_base)
@@ -129,7 +138,10 @@ void landing_check(struct ktest *kt)
 			KEXPECT_LT(l->interrupted_sp, USER_VA_END);
 		} else {
 			KEXPECT_EQ(l->frame + sizeof(struct trap_frame), l->interrupted_sp & ~15ul);
-			KEXPECT_LE(l->interrupted_sp, l->c_top);
+			/* The frame is on the interrupted stack; C too, unless on a handler stack.
+			 */
+			if (!this_cpu()->irq_stack_top)
+				KEXPECT_LE(l->interrupted_sp, l->c_top);
 		}
 	}
 }

@@ -13,7 +13,6 @@ struct thread;
 void stackswitch_thread_in(struct cpu *cpu, struct thread *next);
 
 /*
-/*
  * Once per CPU, from sched_init(), before interrupts are enabled and before
  * the running code is published as a thread: kernel stacks can be mapped
  * now; allocate what the policy keeps per CPU.
