@@ -10,7 +10,9 @@
 #include <kiln/trap.h>
 #include <kiln/uaccess.h>
 
-typedef const unsigned long syscall_args[6];
+/* A handler reads its arguments straight from the caller's frame: the i-th is ARG(i). */
+typedef const struct trap_frame *syscall_args;
+#define ARG(i) arch_syscall_arg(tf, i)
 
 #if STACKSWITCH_STACKLESS_USER_THREADS
 /*
@@ -72,9 +74,9 @@ static void call_ends(struct thread *self, struct cpu *cpu)
 }
 #endif
 
-static long sys_nop(syscall_args a)
+static long sys_nop(syscall_args tf)
 {
-	(void)a;
+	(void)tf;
 	return 0;
 }
 
@@ -83,15 +85,15 @@ static long sys_nop(syscall_args a)
  * go out, in chunks as they are copied in, so a fault midway ends a short
  * write.
  */
-static long sys_write(syscall_args a)
+static long sys_write(syscall_args tf)
 {
-	uintptr_t buf = a[1];
-	size_t len = MIN(a[2], (unsigned long)KILN_WRITE_MAX), done = 0;
+	uintptr_t buf = ARG(1);
+	size_t len = MIN(ARG(2), (unsigned long)KILN_WRITE_MAX), done = 0;
 	char chunk[128];
 
-	if (a[0] != 1)
+	if (ARG(0) != 1)
 		return -EBADF;
-	if (!user_range_ok(buf, a[2]))
+	if (!user_range_ok(buf, ARG(2)))
 		return -EFAULT;
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(chunk));
@@ -103,62 +105,62 @@ static long sys_write(syscall_args a)
 	return done;
 }
 
-static long sys_exit(syscall_args a)
+static long sys_exit(syscall_args tf)
 {
-	process_exit((long)a[0]);
+	process_exit((long)ARG(0));
 }
 
-static long sys_yield(syscall_args a)
+static long sys_yield(syscall_args tf)
 {
-	(void)a;
+	(void)tf;
 	resume_with(0);
 	thread_yield();
 	return 0;
 }
 
-static long sys_getpid(syscall_args a)
+static long sys_getpid(syscall_args tf)
 {
-	(void)a;
+	(void)tf;
 	return process_current()->pid;
 }
 
 /* Longer than any test needs, short enough that now + ns cannot wrap. */
 #define SLEEP_MAX_NS (1ull << 62)
 
-static long sys_sleep_ns(syscall_args a)
+static long sys_sleep_ns(syscall_args tf)
 {
-	if (a[0] > SLEEP_MAX_NS)
+	if (ARG(0) > SLEEP_MAX_NS)
 		return -EINVAL;
 	resume_with(0);
-	thread_sleep_ns(a[0]);
+	thread_sleep_ns(ARG(0));
 	return 0;
 }
 
-static long sys_clock_ns(syscall_args a)
+static long sys_clock_ns(syscall_args tf)
 {
-	(void)a;
+	(void)tf;
 	return clock_ns();
 }
 
-static long sys_spawn(syscall_args a)
+static long sys_spawn(syscall_args tf)
 {
 	char name[KILN_NAME_MAX + 1];
-	long len = strncpy_from_user(name, a[0], sizeof(name));
+	long len = strncpy_from_user(name, ARG(0), sizeof(name));
 
-	return len < 0 ? len : process_spawn(name, a[1]);
+	return len < 0 ? len : process_spawn(name, ARG(1));
 }
 
 /* The status pointer is checked before the child is reaped; a fault after that loses it. */
-static long sys_wait(syscall_args a)
+static long sys_wait(syscall_args tf)
 {
 	long status, pid;
 
-	if (a[1] && !user_range_ok(a[1], sizeof(status)))
+	if (ARG(1) && !user_range_ok(ARG(1), sizeof(status)))
 		return -EFAULT;
 	restart_if_blocked(true);
-	pid = process_wait((long)a[0], &status);
+	pid = process_wait((long)ARG(0), &status);
 	restart_if_blocked(false);
-	if (pid > 0 && a[1] && copy_to_user(a[1], &status, sizeof(status)))
+	if (pid > 0 && ARG(1) && copy_to_user(ARG(1), &status, sizeof(status)))
 		return -EFAULT;
 	return pid;
 }
@@ -171,17 +173,15 @@ static long (*const syscalls[SYS_COUNT])(syscall_args) = {
 
 void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)
 {
-	unsigned long nr = arch_syscall_nr(tf), a[6];
+	unsigned long nr = arch_syscall_nr(tf);
 	struct thread *self = cpu->current;
 	long ret = -ENOSYS;
 
 	trap_probe_call(syscall_probe, tf, cpu);
 	if (nr < SYS_COUNT) {
-		for (unsigned int i = 0; i < 6; i++)
-			a[i] = arch_syscall_arg(tf, i);
 		call_begins(self);
 		arch_irq_enable();
-		ret = syscalls[nr](a);
+		ret = syscalls[nr](tf);
 		arch_irq_disable();
 	}
 	arch_syscall_set_result(tf, ret);
