@@ -10,7 +10,11 @@
 #include <kiln/trap.h>
 #include <kiln/uaccess.h>
 
-/* A handler reads its arguments straight from the caller's frame: the i-th is ARG(i). */
+/*
+ * A handler reads its arguments straight from the caller's frame: the i-th
+ * is ARG(i). Read them before resume_with(): the result may overwrite the
+ * first (arm64: x0 is both).
+ */
 typedef const struct trap_frame *syscall_args;
 #define ARG(i) arch_syscall_arg(tf, i)
 
@@ -129,10 +133,12 @@ static long sys_getpid(syscall_args tf)
 
 static long sys_sleep_ns(syscall_args tf)
 {
-	if (ARG(0) > SLEEP_MAX_NS)
+	unsigned long ns = ARG(0);
+
+	if (ns > SLEEP_MAX_NS)
 		return -EINVAL;
 	resume_with(0);
-	thread_sleep_ns(ARG(0));
+	thread_sleep_ns(ns);
 	return 0;
 }
 
@@ -153,14 +159,15 @@ static long sys_spawn(syscall_args tf)
 /* The status pointer is checked before the child is reaped; a fault after that loses it. */
 static long sys_wait(syscall_args tf)
 {
-	long status, pid;
+	long status, pid, child = ARG(0);
+	uintptr_t ustatus = ARG(1);
 
-	if (ARG(1) && !user_range_ok(ARG(1), sizeof(status)))
+	if (ustatus && !user_range_ok(ustatus, sizeof(status)))
 		return -EFAULT;
 	restart_if_blocked(true);
-	pid = process_wait((long)ARG(0), &status);
+	pid = process_wait(child, &status);
 	restart_if_blocked(false);
-	if (pid > 0 && ARG(1) && copy_to_user(ARG(1), &status, sizeof(status)))
+	if (pid > 0 && ustatus && copy_to_user(ustatus, &status, sizeof(status)))
 		return -EFAULT;
 	return pid;
 }
