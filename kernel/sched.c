@@ -109,6 +109,7 @@ static void wake_sleepers(struct cpu *cpu, uint64_t now)
 		struct thread *t = cpu->sleepers;
 		cpu->sleepers = t->next;
 		t->woken_at_ns = now;
+		t->woken_after_ns = clock_prev_tick_ns();
 		sched_make_runnable(t);
 	}
 }

@@ -38,8 +38,9 @@ struct thread {
 	const char *name;
 	void (*entry)(void *arg);
 	void *arg;
-	uint64_t wake_at_ns;  /* sleep deadline */
-	uint64_t woken_at_ns; /* clock_ns() of the tick that woke it */
+	uint64_t wake_at_ns;	 /* sleep deadline */
+	uint64_t woken_at_ns;	 /* clock_ns() of the tick that woke it */
+	uint64_t woken_after_ns; /* ... and of the tick before that one */
 	long exit_value;
 	struct thread *joiner;
 	uintptr_t stack_base, stack_top; /* usable stack [base, top); guard page below base */
