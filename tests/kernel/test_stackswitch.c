@@ -16,6 +16,7 @@
 #include <kiln/process.h>
 #include <kiln/string.h>
 #include <kiln/trap.h>
+#include "user_run.h"
 
 enum landing_kind {
 	AT_SYSCALL,
@@ -156,15 +157,6 @@ static void fault_in_handler(unsigned int irq, void *arg)
 	probe_read64(0x18, &val);
 	in_irq_handler = false;
 	(*(volatile unsigned long *)arg)++;
-}
-
-static long run(const char *name, unsigned long arg)
-{
-	long status, pid = process_spawn(name, arg);
-
-	if (pid < 0)
-		return pid;
-	return process_wait(pid, &status) == pid ? status : -1000;
 }
 
 static uintptr_t region_top(enum region r, const struct landing *l, const struct cpu *cpu)

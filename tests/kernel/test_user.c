@@ -18,16 +18,7 @@
 #include <kiln/string.h>
 #include <kiln/trap.h>
 #include <kiln/syscall.h>
-
-/* Spawn name(arg) from this kernel thread and return its exit status (or the spawn error). */
-static long run(const char *name, unsigned long arg)
-{
-	long status, pid = process_spawn(name, arg);
-
-	if (pid < 0)
-		return pid;
-	return process_wait(pid, &status) == pid ? status : -1000;
-}
+#include "user_run.h"
 
 KTEST(user_process_exit_status)
 {

@@ -21,21 +21,12 @@
 #include <kiln/trap.h>
 #include "../which_stack.h"
 #include "esr.h" /* arch-private: ccflags-y in Kbuild */
+#include "../user_run.h"
 
 /* A system call's frame (ESR_EL1 is only meaningful in a synchronous exception's). */
 static bool is_svc(const struct trap_frame *tf)
 {
 	return tf->kind == TRAP_EL0_64_SYNC && ESR_EC(tf->esr) == ESR_EC_SVC64;
-}
-
-/* Spawn name(arg) from this kernel thread; its exit status (or the spawn error). */
-static long run(const char *name, unsigned long arg)
-{
-	long status, pid = process_spawn(name, arg);
-
-	if (pid < 0)
-		return pid;
-	return process_wait(pid, &status) == pid ? status : -1000;
 }
 
 KTEST(arm64_user_page_descriptors)

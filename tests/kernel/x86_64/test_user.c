@@ -22,21 +22,12 @@
 #include "../../user/x86_64/x86_user.h"
 #include "../stack_eater.h"
 #include "../which_stack.h"
+#include "../user_run.h"
 
 STATIC_ASSERT(X86_USER_STACK_TOP == USER_STACK_TOP, "x86_user.h agrees with kiln/process.h");
 
 void x86_churn(volatile const unsigned char *stop);
 void syscall_entry(void);
-
-/* Spawn name(arg) and return its exit status (or the spawn error). */
-static long run(const char *name, unsigned long arg)
-{
-	long status, pid = process_spawn(name, arg);
-
-	if (pid < 0)
-		return pid;
-	return process_wait(pid, &status) == pid ? status : -1000;
-}
 
 static volatile unsigned char churn_stop;
 
