@@ -319,3 +319,29 @@ def test_sidecar_map_names_each_hook_expansion(arch, tmp_path):
                     assert c.groups() == (r["component"], r["variant"]), (m["file"], r, line)
             seen.add((r["component"], r["hook"]))
     assert ("percpu", "load_cpu_ptr") in seen and ("ctxswitch", "save") in seen, seen
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+@pytest.mark.parametrize("policy", [p for p in kh.POLICIES if p != "per-thread"])
+def test_diff_of_policies_alone_is_the_entry_code(arch, policy):
+    """Two builds that differ only in the stack-switch policy differ, in generated code, only
+    in the entry paths (and, for a policy with a switch_out hook, the switch routine), and
+    every changed hunk there is the stackswitch component's."""
+    needs("tiny")
+    proc = diff("tiny", "tiny", "--arch", arch,
+                "--set-a", "CONFIG_%s=y" % kh.variant_symbol("stackswitch", "per-thread"),
+                "--set-b", "CONFIG_%s=y" % kh.variant_symbol("stackswitch", policy))
+    assert proc.returncode == 1, kh.describe(proc)
+    files = split_unified(proc.stdout)
+    code = sorted(f for f in files if f.startswith("generated/"))
+    assert code and set(code) <= {"generated/entry.S", "generated/vectors.S",
+                                  "generated/switch.S"}, code
+    assert any(f in code for f in ("generated/entry.S", "generated/vectors.S")), code
+    current, hunks = None, []
+    for line in proc.stdout.splitlines():
+        if line.startswith("+++ "):
+            current = line[4:].split("/", 1)[1]
+        elif line.startswith("@@") and current in code:
+            hunks.append(line)
+    assert hunks and all("stackswitch: per-thread → %s" % policy in h for h in hunks), \
+        "\n".join(hunks)
