@@ -67,14 +67,22 @@ def policy_set(policy):
     return "CONFIG_%s=y" % variant_symbol("stackswitch", policy)
 
 
+def policy_sets(builds, profile, arch, policy):
+    """The --set list that gives profile the policy: none if it selects it itself."""
+    if builds.configured(profile, arch).config().get(policy_set(policy)[:-2]) == "y":
+        return ()
+    return (policy_set(policy),)
+
+
 def policy_build(builds, profile, arch, policy, skip):
     """The build of profile with policy (None: its own), configured and built; skip(reason)
     when the profile selects that policy itself."""
     if policy is None:
         return builds.built(profile, arch)
-    if builds.configured(profile, arch).config().get(policy_set(policy)[:-2]) == "y":
+    sets = policy_sets(builds, profile, arch, policy)
+    if not sets:
         skip("%s selects %s itself: the boot matrix runs it" % (profile, policy))
-    return builds.built(profile, arch, sets=(policy_set(policy),))
+    return builds.built(profile, arch, sets=sets)
 
 
 # ---------------------------------------------------------------------------

@@ -120,13 +120,18 @@ ENTRY = "generated/entry.S"
 USER_COMPONENTS = ("percpu", "stackswitch")
 NOT_USER_HOOKS = ("load_cpu_ptr",)
 # The C half of the stack switch: what it keeps current at each switch (TSS.rsp0, the SYSCALL
-# stack), per arch: (source, function).
-STACKSWITCH_C = {"x86_64": ("components/stackswitch/per-thread/x86_64.c", "stackswitch_thread_in")}
+# stack; per-cpu: the TCB frame, and the trap depth and system-call state of a thread that
+# resumes from it), as (arch, policy, source, function).
+STACKSWITCH_C = [
+    ("x86_64", "per-thread", "components/stackswitch/per-thread/x86_64.c", "stackswitch_thread_in"),
+    ("x86_64", "per-cpu", "components/stackswitch/per-cpu/per-cpu.c", "stackswitch_thread_in"),
+    ("x86_64", "per-cpu", "components/stackswitch/per-cpu/x86_64.c", "per_cpu_publish_frame"),
+]
 # Tests that cross into and out of user mode every way there is, per arch: system calls with
 # every register checked, interrupts and preemption in user mode, the red zone, NMIs in the
 # kernel, in user mode and in the SYSCALL window.
 USER_SELECTION = {"x86_64": "x86_syscall*,x86_interrupts*,x86_user_red*,x86_nmi_runs*,x86_nmi_in*,"
-                            "x86_paranoid*,user_process_exit*"}
+                            "x86_paranoid*,user_process_exit*,user_blocked*"}
 USER_CASES = [(a, p) for a in ARCHES if a in USER_SELECTION for p in PROFILES]
 
 
@@ -163,12 +168,16 @@ def test_mutation_every_user_entry_line_is_load_bearing(arch, profile, builds, t
                      results, start)
 
 
-@pytest.mark.parametrize("arch", sorted(STACKSWITCH_C))
-def test_mutation_every_stackswitch_statement_is_load_bearing(arch, builds, tmp_path):
+@pytest.mark.parametrize("arch, policy, source, function",
+                         [c for c in STACKSWITCH_C if c[0] in ARCHES],
+                         ids=["%s-%s" % (c[0], c[2].rsplit("/", 1)[1]) for c in STACKSWITCH_C
+                              if c[0] in ARCHES])
+def test_mutation_every_stackswitch_statement_is_load_bearing(arch, policy, source, function,
+                                                              builds, tmp_path):
     """Drop, one at a time, each statement of the stackswitch variant's switch-time C code
-    (TSS.rsp0 and the SYSCALL stack slot), in a private copy of the tree."""
-    source, function = STACKSWITCH_C[arch]
-    b = builds.built(DEFAULT_PROFILE, arch)
+    (TSS.rsp0 and the SYSCALL stack slot...), in a private copy of the tree."""
+    b = builds.built(DEFAULT_PROFILE, arch,
+                     sets=kh.policy_sets(builds, DEFAULT_PROFILE, arch, policy))
     mutants = mutation.c_statement_mutants(source, (ROOT / source).read_text(), function)
     assert len(mutants) >= 2, mutants
     runner = mutation.SourceMutationRunner(b, source, USER_SELECTION[arch], tmp_path,

@@ -59,7 +59,8 @@ def report_check(arch, scenario):
 @pytest.mark.parametrize("arch, variant", CASES, ids=["%s-%s" % c for c in CASES])
 def test_mutation_every_stackswitch_line_is_load_bearing(arch, variant, builds, tmp_path):
     entry = ENTRY[arch]
-    b = builds.built(kh.DEFAULT_PROFILE, arch, sets=(kh.policy_set(variant),))
+    b = builds.built(kh.DEFAULT_PROFILE, arch,
+                     sets=kh.policy_sets(builds, kh.DEFAULT_PROFILE, arch, variant))
     crashes = {s: report_check(arch, s) for s in entry["crashes"]}
     survivors, total = [], 0
     for file in entry["files"]:

@@ -137,13 +137,16 @@ KTEST(user_processes_sleep_concurrently)
 	KEXPECT_EQ(asleep, SLEEPERS);
 	KEXPECT_EQ(still_asleep, SLEEPERS);
 	KEXPECT_GT(counted_asleep, 0);
-	KEXPECT_EQ(stacks_asleep, stacks + (STACKSWITCH_STACKLESS_USER_THREADS ? 0 : SLEEPERS));
+	if (STACKSWITCH_STACKLESS_USER_THREADS)
+		KEXPECT_EQ(stacks_asleep, stacks);
+	else
+		KEXPECT_GE(stacks_asleep, stacks + SLEEPERS);
 }
 
 /*
  * The kernel memory a user thread holds while it sleeps (the bench figure
  * user_thread_kernel_memory): its struct thread page, plus its kernel
- * stack where the policy gives it one. Under per-cpu the page is all.
+ * stacks where the policy gives it any. Under per-cpu the page is all.
  */
 KTEST(user_thread_kernel_memory)
 {
@@ -159,8 +162,8 @@ KTEST(user_thread_kernel_memory)
 		KEXPECT_EQ(bytes, PAGE_SIZE);
 		KEXPECT_EQ(kstacks, 0);
 	} else {
-		KEXPECT_EQ(bytes, PAGE_SIZE + KSTACK_SIZE);
-		KEXPECT_EQ(kstacks, 1);
+		KEXPECT_GE(kstacks, 1);
+		KEXPECT_EQ(bytes, PAGE_SIZE + kstacks * KSTACK_SIZE);
 	}
 }
 
