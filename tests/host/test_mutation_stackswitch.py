@@ -35,7 +35,7 @@ ENTRY = {
     },
     "x86_64": {
         "files": ["generated/entry.S", "generated/switch.S"],
-        "tests": "x86_entries*,x86_syscall*,x86_interrupts*,user_blocked*",
+        "tests": "x86_entries*,x86_syscall*,x86_interrupts*,x86_kernel_stack*,user_blocked*",
         "crashes": [],
     },
 }
