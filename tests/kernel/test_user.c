@@ -110,7 +110,7 @@ KTEST(user_processes_sleep_concurrently)
 	KASSERT_TRUE(counter != NULL);
 	stacks = kstack_count();
 	for (unsigned int i = 0; i < SLEEPERS; i++)
-		pids[i] = process_spawn("sleeper", 100000000 + i * 1000000);
+		pids[i] = process_spawn("sleeper", 300000000 + i * 1000000);
 	/* Let them run until all ten sleep; then the counter runs 10 ms with them asleep. */
 	for (int tries = 0; tries < 100 && asleep < SLEEPERS; tries++) {
 		thread_yield();
@@ -230,7 +230,7 @@ KTEST(user_blocked_syscalls_resume_with_their_results)
 	printk("# blocker: %u wait calls, preempted %lu times while spinning\n", blocker.waits,
 	       blocker.preempted_at_exit - blocker.preempted_before_spin);
 	KEXPECT_EQ(blocker.waits, STACKSWITCH_STACKLESS_USER_THREADS ? 3 : 2);
-	KEXPECT_GE(blocker.preempted_at_exit - blocker.preempted_before_spin, 2);
+	KEXPECT_GE(blocker.preempted_at_exit - blocker.preempted_before_spin, 1);
 }
 
 #define WRITES 4
