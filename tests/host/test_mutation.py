@@ -120,10 +120,13 @@ ENTRY = "generated/entry.S"
 USER_COMPONENTS = ("percpu", "stackswitch")
 NOT_USER_HOOKS = ("load_cpu_ptr",)
 # The C half of each stack-switch policy: what it keeps current at each switch (TSS.rsp0, the
-# SYSCALL stack) and per CPU (auxsp: the handler stacks), as (arch, policy, source, function).
-# (arm64's is one assignment, which cannot be dropped and still compile: unused parameters.)
+# SYSCALL stack; per-cpu: the TCB frame, and the trap depth and system-call state of a thread
+# that resumes from it) and per CPU (auxsp: the handler stacks), as (arch, policy, source,
+# function). (arm64's per-thread is one assignment, which cannot be dropped and still compile.)
 STACKSWITCH_C = [
     ("x86_64", "per-thread", "components/stackswitch/per-thread/x86_64.c", "stackswitch_thread_in"),
+    ("x86_64", "per-cpu", "components/stackswitch/per-cpu/per-cpu.c", "stackswitch_thread_in"),
+    ("x86_64", "per-cpu", "components/stackswitch/per-cpu/x86_64.c", "per_cpu_publish_frame"),
     ("x86_64", "auxsp", "components/stackswitch/auxsp/x86_64.c", "stackswitch_thread_in"),
     ("x86_64", "auxsp", "components/stackswitch/auxsp/auxsp.c", "stackswitch_cpu_init"),
 ]
@@ -131,7 +134,7 @@ STACKSWITCH_C = [
 # every register checked, interrupts and preemption in user mode, the red zone, NMIs in the
 # kernel, in user mode and in the SYSCALL window; where each entry runs.
 USER_SELECTION = {"x86_64": "x86_syscall*,x86_interrupts*,x86_user_red*,x86_nmi_runs*,x86_nmi_in*,"
-                            "x86_paranoid*,user_process_exit*,stackswitch_e*"}
+                            "x86_paranoid*,user_process_exit*,stackswitch_e*,user_blocked*"}
 USER_CASES = [(a, p) for a in ARCHES if a in USER_SELECTION for p in PROFILES]
 
 
