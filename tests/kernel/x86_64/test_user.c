@@ -122,31 +122,6 @@ KTEST(x86_entries_land_on_the_policy_stack)
 	landing_check(kt);
 }
 
-/* Recurse until the stack runs out, inside the first system call of a hello process. */
-static void overflow_in_syscall(struct trap_frame *tf, struct cpu *cpu)
-{
-	struct process *p = cpu->current->process;
-
-	(void)tf;
-	if (p && !strcmp(p->name, "hello")) {
-		syscall_probe = NULL;
-		stack_eater(0);
-	}
-}
-
-/*
- * A kernel stack overflow inside a system call (on the thread's stack, or
- * the CPU's where user threads own none): the #DF on its IST stack reports
- * it, the process dies with a fault status and the kernel goes on.
- */
-KTEST(x86_kernel_stack_overflow_in_syscall_kills_the_process)
-{
-	syscall_probe = overflow_in_syscall;
-	KEXPECT_EQ(run("hello", 5), KILN_STATUS_FAULT);
-	syscall_probe = NULL;
-	KEXPECT_EQ(run("hello", 5), 5);
-}
-
 /* SYSCALL at the end of the last canonical page would return to a non-canonical address. */
 KTEST(x86_last_canonical_page_is_never_user)
 {
