@@ -133,8 +133,8 @@ STACKSWITCH_C = [
 # Tests that cross into and out of user mode every way there is, per arch: system calls with
 # every register checked, interrupts and preemption in user mode, the red zone, NMIs in the
 # kernel, in user mode and in the SYSCALL window; where each entry runs.
-USER_SELECTION = {"x86_64": "x86_syscall*,x86_interrupts*,x86_user_red*,x86_nmi_runs*,x86_nmi_in*,"
-                            "x86_paranoid*,user_process_exit*,stackswitch_e*,user_blocked*"}
+USER_SELECTION = {"x86_64": "x86_syscall*,x86_interr*,x86_user_red*,x86_nmi_runs*,x86_nmi_in*,"
+                            "x86_paranoid*,user_process_e*,stackswitch_e*,user_blocked*"}
 USER_CASES = [(a, p) for a in ARCHES if a in USER_SELECTION for p in PROFILES]
 
 
