@@ -161,7 +161,7 @@ KTEST(user_thread_kernel_memory)
 
 /* What the system-call probe saw of the blocker process. */
 static struct {
-	unsigned int waits;
+	unsigned int calls, waits, depth, depth_changed;
 	unsigned long preempted_before_spin, preempted_at_exit;
 } blocker;
 
@@ -176,6 +176,10 @@ static void note_blocker(struct trap_frame *tf, struct cpu *cpu)
 {
 	if (!current_is(cpu, "blocker"))
 		return;
+	/* Every system call from user mode starts at the same trap depth, however it resumed. */
+	if (!blocker.calls++)
+		blocker.depth = cpu->trap_depth;
+	blocker.depth_changed += cpu->trap_depth != blocker.depth;
 	if (arch_syscall_nr(tf) == SYS_wait)
 		blocker.waits++;
 	else if (arch_syscall_nr(tf) == SYS_sleep_ns)
@@ -202,7 +206,8 @@ static void nap(void *arg)
  * once more (a wait that blocks, runs again, then one that fails). And a
  * thread resumed that way is preemptible again: a tick-driven thread
  * preempts it during the spin that follows its last sleep, where no system
- * call runs.
+ * call runs; and the system call after that runs at the trap depth they all
+ * do.
  */
 KTEST(user_blocked_syscalls_resume_with_their_results)
 {
@@ -223,6 +228,7 @@ KTEST(user_blocked_syscalls_resume_with_their_results)
 	       blocker.preempted_at_exit - blocker.preempted_before_spin);
 	KEXPECT_EQ(blocker.waits, STACKSWITCH_STACKLESS_USER_THREADS ? 3 : 2);
 	KEXPECT_GE(blocker.preempted_at_exit - blocker.preempted_before_spin, 1);
+	KEXPECT_EQ(blocker.depth_changed, 0);
 }
 
 #define WRITES 4
