@@ -122,12 +122,10 @@ NOT_USER_HOOKS = ("load_cpu_ptr",)
 # The C half of each stack-switch policy: what it keeps current at each switch (TSS.rsp0, the
 # SYSCALL stack; per-cpu: the TCB frame, and the trap depth and system-call state of a thread
 # that resumes from it) and per CPU (auxsp: the handler stacks), as (arch, policy, source,
-# function). (arm64's per-thread is one assignment, which cannot be dropped and still compile.
-# per-cpu's arch-neutral stackswitch_thread_in() is not here: its trap-depth reset is caught on
-# arm64, where three preemption tests fail without it, but not yet on x86_64, and this harness
-# runs x86_64 only.)
+# function). (arm64's per-thread is one assignment, which cannot be dropped and still compile.)
 STACKSWITCH_C = [
     ("x86_64", "per-thread", "components/stackswitch/per-thread/x86_64.c", "stackswitch_thread_in"),
+    ("x86_64", "per-cpu", "components/stackswitch/per-cpu/per-cpu.c", "stackswitch_thread_in"),
     ("x86_64", "per-cpu", "components/stackswitch/per-cpu/x86_64.c", "per_cpu_publish_frame"),
     ("x86_64", "auxsp", "components/stackswitch/auxsp/x86_64.c", "stackswitch_thread_in"),
     ("x86_64", "auxsp", "components/stackswitch/auxsp/auxsp.c", "stackswitch_cpu_init"),
