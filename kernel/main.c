@@ -13,6 +13,7 @@
 #include <kiln/printk.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
+#include <kiln/smp.h>
 #include <kiln/stackprotector.h>
 #include <kiln/string.h>
 #include <kiln/thread.h>
@@ -124,6 +125,7 @@ __noreturn void kernel_main(struct boot_info *bi)
 	mm_init(bi);
 	sched_init();
 	platform_init();
+	smp_boot();
 	ready = arch_cycles() - boot_tsc;
 	get_arg(bi->cmdline, "kiln.mode", mode, sizeof(mode));
 

@@ -187,9 +187,8 @@ struct thread *thread_current(void)
 	return this_cpu()->current;
 }
 
-static void idle_loop(void *arg)
+__noreturn void sched_idle(void)
 {
-	(void)arg;
 	arch_irq_disable();
 	for (;;) {
 		if (this_cpu()->need_resched)
@@ -199,27 +198,49 @@ static void idle_loop(void *arg)
 	}
 }
 
-void sched_init(void)
+static void idle_entry(void *arg)
 {
-	struct cpu *cpu = this_cpu();
+	(void)arg;
+	sched_idle();
+}
 
+/* The code running on cpu's boot stack [base, top) becomes its thread `name`. */
+static void adopt_boot_context(struct cpu *cpu, const char *name, int priority, uintptr_t base,
+			       uintptr_t top)
+{
 	cpu->main_thread = (struct thread){
 		.state = THREAD_RUNNING,
-		.priority = THREAD_PRIO_DEFAULT,
-		.name = "main",
-		.stack_base = (uintptr_t)boot_stack_guard + PAGE_SIZE,
-		.stack_top = (uintptr_t)boot_stack_top,
+		.priority = priority,
+		.name = name,
+		.stack_base = base,
+		.stack_top = top,
 	};
 	cpu->current = &cpu->main_thread;
 	stackswitch_cpu_init(cpu);
 	stackswitch_thread_in(cpu, cpu->current);
-	cpu->idle_thread = thread_create("idle", idle_loop, NULL, THREAD_PRIO_IDLE);
+	cpu->slice_left = SCHED_SLICE_TICKS;
+}
+
+void sched_init(void)
+{
+	struct cpu *cpu = this_cpu();
+
+	adopt_boot_context(cpu, "main", THREAD_PRIO_DEFAULT, (uintptr_t)boot_stack_guard + PAGE_SIZE,
+			   (uintptr_t)boot_stack_top);
+	cpu->idle_thread = thread_create("idle", idle_entry, NULL, THREAD_PRIO_IDLE);
 	if (!cpu->idle_thread)
 		panic("sched: cannot create the idle thread");
 	/* The idle thread runs only when nothing else can: keep it off the run queues. */
 	cpu->run_queues[THREAD_PRIO_IDLE] = (struct run_queue){0};
 	cpu->nonempty_queues &= ~(1u << THREAD_PRIO_IDLE);
-	cpu->slice_left = SCHED_SLICE_TICKS;
+	cpu->sched_running = true;
+}
+
+void sched_init_secondary(struct cpu *cpu)
+{
+	adopt_boot_context(cpu, "idle", THREAD_PRIO_IDLE, cpu->boot_stack_base,
+			   cpu->boot_stack_base + KSTACK_SIZE);
+	cpu->idle_thread = cpu->current;
 	cpu->sched_running = true;
 }
 

@@ -238,7 +238,7 @@ SAVEDEFCONFIG_EXPECT = {
     ("tiny", None): ["CONFIG_CC_OPTIMIZE_SIZE=y"],
     ("tiny", "x86_64"): ["CONFIG_PERCPU_ARRAY=y"],
     ("secure", None): ["CONFIG_STACKPROTECTOR=y", "CONFIG_HARDENING_CLEAR_REGS=y"],
-    ("smp", None): ["CONFIG_NR_CPUS=8"],
+    ("smp", None): ["CONFIG_SMP=y", "CONFIG_NR_CPUS=64"],
 }
 
 

@@ -37,6 +37,13 @@ __noreturn void arch_start(paddr_t boot_param);
 extern char boot_stack_guard[], boot_stack_top[];
 /* arch_cycles() at the kernel's first instruction, stored by the boot assembly. */
 extern uint64_t boot_tsc;
+/*
+ * A secondary CPU's C entry (kiln/smp.h), reached through
+ * platform_cpu_start() on the stack it was given, interrupts disabled: the
+ * CPU's own descriptor tables or vector base, the kernel page tables,
+ * percpu_install(cpu), platform_cpu_init(), then smp_secondary_main(cpu).
+ */
+__noreturn void arch_secondary_start(struct cpu *cpu);
 /* Entropy for the stack canary: the CPU's random-number instruction where it has one. */
 uint64_t arch_random_seed(void);
 

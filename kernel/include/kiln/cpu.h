@@ -58,7 +58,9 @@ struct cpu {
 	struct run_queue run_queues[THREAD_PRIORITIES];
 	struct thread *sleepers; /* sorted by wake_at_ns */
 	struct thread *idle_thread;
-	struct thread main_thread; /* the boot code, made a thread by sched_init() */
+	/* The boot code, made a thread: the main thread on the boot CPU, the idle thread on others. */
+	struct thread main_thread;
+	uintptr_t boot_stack_base; /* a secondary CPU's boot stack (kstack_alloc()) */
 	/*
 	 * The kernel stack this CPU lends the threads that own none, where the
 	 * stackswitch policy has one per CPU: [kstack_base, kstack_top), else 0.

@@ -5,12 +5,18 @@
 #include <kiln/clock.h>
 #include <kiln/thread.h>
 
+struct cpu;
+
 /* Time slice, in timer ticks, before a thread yields to its peers. */
 #define SCHED_SLICE_TICKS 2
 
 /* Turns the running boot code into the "main" thread and starts the idle thread. */
 void sched_init(void);
 bool sched_running(void);
+/* On a secondary CPU (kiln/smp.h): its boot context becomes its idle thread. */
+void sched_init_secondary(struct cpu *cpu);
+/* The idle loop: run whatever becomes runnable on this CPU. */
+__noreturn void sched_idle(void);
 
 /* With interrupts disabled: run the best runnable thread (maybe the caller again). */
 void schedule(void);

@@ -1,0 +1,66 @@
+/*
+ * Ticket spinlocks: waiters are served in arrival order, so no CPU starves
+ * under contention. A lock taken from an interrupt handler must be taken
+ * with interrupts disabled everywhere (spin_lock_irqsave), else the handler
+ * spins on the lock its own CPU holds.
+ */
+#ifndef KILN_SPINLOCK_H
+#define KILN_SPINLOCK_H
+
+#include <kiln/arch.h>
+#include <kiln/types.h>
+
+struct spinlock {
+	uint32_t next;	/* the ticket the next arrival draws */
+	uint32_t owner; /* the ticket being served */
+};
+
+#define SPINLOCK_INIT ((struct spinlock){0, 0})
+
+static inline void spin_lock(struct spinlock *l)
+{
+	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_cpu_relax();
+}
+
+/* Takes the lock only if nobody holds or awaits it. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED), ticket = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &ticket, owner + 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	/* Only the holder writes owner: a plain increment, published with release. */
+	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(struct spinlock *l)
+{
+	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&l->next, __ATOMIC_RELAXED);
+}
+
+/* Disables interrupts on this CPU, then locks; returns whether they were enabled. */
+static inline bool spin_lock_irqsave(struct spinlock *l)
+{
+	bool irqs = arch_irq_enabled();
+
+	arch_irq_disable();
+	spin_lock(l);
+	return irqs;
+}
+
+static inline void spin_unlock_irqrestore(struct spinlock *l, bool irqs)
+{
+	spin_unlock(l);
+	if (irqs)
+		arch_irq_enable();
+}
+
+#endif
