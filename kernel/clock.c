@@ -1,11 +1,12 @@
 /* Time keeping. */
 #include <kiln/arch.h>
 #include <kiln/clock.h>
+#include <kiln/cpu.h>
 #include <kiln/platform.h>
 #include <kiln/sched.h>
 
+/* The boot CPU's ticks: every CPU ticks, one counts. */
 static unsigned long ticks;
-static uint64_t tick_ns[2]; /* this tick's and the previous tick's clock_ns() */
 
 uint64_t clock_ns(void)
 {
@@ -17,20 +18,18 @@ uint64_t clock_ns(void)
 
 unsigned long clock_ticks(void)
 {
-	return ticks;
+	return __atomic_load_n(&ticks, __ATOMIC_RELAXED);
 }
 
 void clock_tick(void)
 {
-	ticks++;
-	tick_ns[1] = tick_ns[0];
-	tick_ns[0] = clock_ns();
-	sched_tick(tick_ns[0]);
-}
+	struct cpu *cpu = this_cpu();
 
-uint64_t clock_prev_tick_ns(void)
-{
-	return tick_ns[1];
+	if (cpu->index == 0)
+		__atomic_store_n(&ticks, ticks + 1, __ATOMIC_RELAXED);
+	cpu->tick_ns[1] = cpu->tick_ns[0];
+	cpu->tick_ns[0] = clock_ns();
+	sched_tick(cpu->tick_ns[0]);
 }
 
 uint64_t calibrate_window(calibrate_fn measure, void *ctx, uint64_t min, uint64_t max,

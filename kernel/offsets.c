@@ -14,4 +14,5 @@ void gen_offsets(void)
 	OFFSET(THREAD_TLS, thread, tls);
 	OFFSET(THREAD_PROCESS, thread, process);
 	OFFSET(THREAD_TRAP_DEPTH, thread, trap_depth);
+	OFFSET(THREAD_ON_CPU, thread, on_cpu);
 }

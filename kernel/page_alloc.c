@@ -2,11 +2,13 @@
  * Physical page allocator: one bitmap per usable RAM region, one bit per page (set =
  * allocated), so a double free is always caught. The bitmaps live in pages carved from the
  * start of the first region large enough, and those pages are not managed.
+ * SMP: one lock over all regions; allocation and free are short.
  */
 #include <kiln/arch.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
 #include <kiln/printk.h>
+#include <kiln/spinlock.h>
 #include <kiln/string.h>
 
 #define MAX_REGIONS   32
@@ -23,6 +25,7 @@ struct region {
 
 static struct region regions[MAX_REGIONS];
 static size_t nregions;
+static struct spinlock lock;
 
 /* Sorted, disjoint physical ranges. */
 struct range_set {
@@ -192,11 +195,14 @@ static paddr_t region_alloc(struct region *r)
 
 paddr_t page_alloc(void)
 {
-	for (size_t i = 0; i < nregions; i++) {
+	bool irqs = spin_lock_irqsave(&lock);
+	paddr_t pa = 0;
+
+	for (size_t i = 0; i < nregions && !pa; i++)
 		if (regions[i].nfree > 0)
-			return region_alloc(&regions[i]);
-	}
-	return 0;
+			pa = region_alloc(&regions[i]);
+	spin_unlock_irqrestore(&lock, irqs);
+	return pa;
 }
 
 static struct region *region_of(paddr_t pa)
@@ -215,6 +221,7 @@ void page_free(paddr_t pa)
 	struct region *r = region_of(pa);
 	size_t page, word;
 	unsigned long mask;
+	bool irqs;
 
 	if (pa & (PAGE_SIZE - 1))
 		panic("page_free: unaligned address 0x%llx", (unsigned long long)pa);
@@ -224,20 +231,25 @@ void page_free(paddr_t pa)
 	page = (size_t)((pa - r->base) >> PAGE_SHIFT);
 	word = page / BITS_PER_WORD;
 	mask = 1UL << (page % BITS_PER_WORD);
-	if (!(r->bitmap[word] & mask))
+	irqs = spin_lock_irqsave(&lock);
+	if (!(r->bitmap[word] & mask)) {
+		spin_unlock_irqrestore(&lock, irqs);
 		panic("page_free: double free of 0x%llx", (unsigned long long)pa);
-
+	}
 	r->bitmap[word] &= ~mask;
 	r->nfree++;
 	r->hint = MIN(r->hint, word);
+	spin_unlock_irqrestore(&lock, irqs);
 }
 
 size_t page_alloc_free_count(void)
 {
+	bool irqs = spin_lock_irqsave(&lock);
 	size_t n = 0;
 
 	for (size_t i = 0; i < nregions; i++)
 		n += regions[i].nfree;
+	spin_unlock_irqrestore(&lock, irqs);
 	return n;
 }
 

@@ -1,4 +1,9 @@
-/* Page-table construction shared by the arches (entry format from kiln/arch.h). */
+/*
+ * Page-table construction shared by the arches (entry format from kiln/arch.h).
+ * SMP: callers own the leaves they write (a process its user half, the
+ * kstack allocator its slot); intermediate tables, which neighbours share,
+ * are installed with a compare-and-swap.
+ */
 #include <kiln/arch.h>
 #include <kiln/compiler.h>
 #include <kiln/page_alloc.h>
@@ -20,14 +25,20 @@ static pte_t *table_alloc(void)
 
 	if (!pa)
 		return NULL;
-	table_pages++;
+	__atomic_fetch_add(&table_pages, 1, __ATOMIC_RELAXED);
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	return phys_to_virt(pa);
 }
 
+static void table_free(pte_t *table)
+{
+	__atomic_fetch_sub(&table_pages, 1, __ATOMIC_RELAXED);
+	page_free(virt_to_phys(table));
+}
+
 size_t pgtable_pages(void)
 {
-	return table_pages;
+	return __atomic_load_n(&table_pages, __ATOMIC_RELAXED);
 }
 
 pte_t *pgtable_alloc_root(void)
@@ -45,14 +56,19 @@ static pte_t *entry_at(pte_t *root, uintptr_t va, int level)
 
 	for (int l = PGTABLE_LEVELS - 1; l > level; l--) {
 		pte_t *e = &table[index_at(va, l)];
+		pte_t old = 0;
+
 		if (!pte_valid(*e)) {
 			pte_t *t = table_alloc();
 			if (!t)
 				return NULL;
-			*e = pte_table(virt_to_phys(t));
-		} else if (!pte_is_table(*e, l)) {
-			return NULL;
+			/* Another CPU may have put one here meanwhile: then use its table. */
+			if (!__atomic_compare_exchange_n(e, &old, pte_table(virt_to_phys(t)), false,
+							 __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+				table_free(t);
 		}
+		if (!pte_is_table(*e, l))
+			return NULL;
 		table = phys_to_virt(pte_addr(*e));
 	}
 	return &table[index_at(va, level)];
@@ -143,11 +159,6 @@ paddr_t pgtable_lookup(pte_t *root, uintptr_t va)
 	return leaf ? pte_addr(*leaf) : 0;
 }
 
-static void table_free(pte_t *table)
-{
-	table_pages--;
-	page_free(virt_to_phys(table));
-}
 
 /* Free the pages that table (at level) maps with 4 KiB entries, and the tables below it. */
 static void free_subtree(pte_t *table, int level)

@@ -1,7 +1,8 @@
 /*
  * Processes: spawn an embedded program into a fresh address space, run it
- * on one user thread, collect its exit status. The list of processes is
- * only touched with interrupts disabled.
+ * on one user thread, collect its exit status. SMP: `lock` guards the list
+ * of processes, pids and the parent links; it is never held across a
+ * block (thread_join()) or a thread's creation.
  */
 #include <kiln/arch.h>
 #include <kiln/elf.h>
@@ -12,6 +13,7 @@
 #include <kiln/printk.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
+#include <kiln/spinlock.h>
 #include <kiln/string.h>
 
 STATIC_ASSERT(sizeof(struct process) <= PAGE_SIZE, "a process fits its page");
@@ -21,6 +23,7 @@ extern const size_t user_program_count;
 
 static struct process *processes;
 static long next_pid = 1;
+static struct spinlock lock;
 
 const struct user_program *user_program_find(const char *name)
 {
@@ -100,23 +103,24 @@ long process_spawn_flags(const char *name, unsigned long arg, unsigned int flags
 		page_free(page);
 		return err;
 	}
-	irqs = arch_irq_enabled();
-	arch_irq_disable();
+	irqs = spin_lock_irqsave(&lock);
 	p->pid = next_pid++;
 	p->parent = process_current();
-	p->next = processes;
-	processes = p;
+	spin_unlock_irqrestore(&lock, irqs);
+	/* Runnable at once, maybe on another CPU: it needs only p, which is complete. */
 	p->thread = thread_create_user(p->name, process_start, p, THREAD_PRIO_DEFAULT);
 	if (!p->thread) {
-		processes = p->next;
 		process_free(p);
-		p = NULL;
+		return -ENOMEM;
 	}
-	if (irqs)
-		arch_irq_enable();
-	return p ? p->pid : -ENOMEM;
+	irqs = spin_lock_irqsave(&lock);
+	p->next = processes;
+	processes = p;
+	spin_unlock_irqrestore(&lock, irqs);
+	return p->pid;
 }
 
+/* With the lock held. */
 static struct process **find_link(long pid)
 {
 	struct process **link = &processes;
@@ -126,57 +130,75 @@ static struct process **find_link(long pid)
 	return link;
 }
 
-/*
- * Wait for p's thread to exit, unlink p and free it; interrupts disabled.
- * The list may change while the join blocks, so p is looked up afterwards.
- */
+/* Wait for p's thread to exit, unlink p and free it; we are its reaper. */
 static long reap(struct process *p)
 {
 	long status;
+	bool irqs;
 
 	thread_join(p->thread);
 	status = p->status;
+	irqs = spin_lock_irqsave(&lock);
 	*find_link(p->pid) = p->next;
+	spin_unlock_irqrestore(&lock, irqs);
 	process_free(p);
 	return status;
+}
+
+/* An exited orphan, now ours to reap, or NULL. */
+static struct process *take_orphan(void)
+{
+	bool irqs = spin_lock_irqsave(&lock);
+	struct process *p = processes;
+
+	while (p && !(p->orphan && !p->reaper &&
+		      __atomic_load_n(&p->thread->state, __ATOMIC_ACQUIRE) == THREAD_EXITED))
+		p = p->next;
+	if (p)
+		p->reaper = thread_current();
+	spin_unlock_irqrestore(&lock, irqs);
+	return p;
 }
 
 /* Free the exited processes nobody will wait for any more. */
 static void reap_orphans(void)
 {
-	struct process **link = &processes;
+	struct process *p;
 
-	while (*link) {
-		struct process *p = *link;
-		if (p->orphan && p->thread->state == THREAD_EXITED)
-			reap(p);
-		else
-			link = &p->next;
-	}
+	while ((p = take_orphan()))
+		reap(p);
 }
 
 struct process *process_find(long pid)
 {
+	struct process *p;
+
 	BUG_ON(arch_irq_enabled());
-	return *find_link(pid);
+	spin_lock(&lock);
+	p = *find_link(pid);
+	spin_unlock(&lock);
+	return p;
 }
 
 long process_wait(long pid, long *status)
 {
-	struct process *self = process_current(), **link;
-	bool irqs = arch_irq_enabled();
-	long ret = -ECHILD;
+	struct process *self = process_current(), *p;
+	struct thread *me = thread_current();
+	bool irqs;
 
-	arch_irq_disable();
 	reap_orphans();
-	link = find_link(pid);
-	if (*link && (*link)->parent == self && !(*link)->orphan) {
-		*status = reap(*link);
-		ret = pid;
-	}
-	if (irqs)
-		arch_irq_enable();
-	return ret;
+	irqs = spin_lock_irqsave(&lock);
+	p = *find_link(pid);
+	/* The reaper may be us already: a wait that blocked restarts from the top. */
+	if (p && (p->parent != self || p->orphan || (p->reaper && p->reaper != me)))
+		p = NULL;
+	if (p)
+		p->reaper = me;
+	spin_unlock_irqrestore(&lock, irqs);
+	if (!p)
+		return -ECHILD;
+	*status = reap(p);
+	return pid;
 }
 
 __noreturn void process_exit(long status)
@@ -186,11 +208,13 @@ __noreturn void process_exit(long status)
 	arch_irq_disable();
 	self->status = status;
 	/* Children lose their parent; the next wait or spawn frees them once they exit. */
+	spin_lock(&lock);
 	for (struct process *p = processes; p; p = p->next)
 		if (p->parent == self) {
 			p->parent = NULL;
 			p->orphan = true;
 		}
+	spin_unlock(&lock);
 	thread_exit(status);
 }
 

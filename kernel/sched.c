@@ -1,9 +1,17 @@
 /*
- * The scheduler: one FIFO run queue per priority, highest priority first,
- * round robin within a priority by time slice. The timer tick only sets
- * need_resched; the switch happens on the way out of the outermost
- * interrupt (sched_irq_exit() says when, trap_preempt() does it), or when a
- * thread blocks or yields.
+ * The scheduler: per CPU, one FIFO run queue per priority, highest
+ * priority first, round robin within a priority by time slice. The timer
+ * tick only sets need_resched; the switch happens on the way out of the
+ * outermost interrupt (sched_irq_exit() says when, trap_preempt() does it),
+ * or when a thread blocks or yields.
+ *
+ * SMP: each CPU's run queues are under its rq_lock; a CPU holds at most
+ * one rq_lock at a time, so no lock order exists to get wrong. A new
+ * thread goes to the least-loaded CPU it may run on, a woken one back to
+ * the CPU it last ran on, and a CPU about to go idle steals the best
+ * queued thread of another. A thread queued while still switching out
+ * (yield, preemption, or a wake racing its block) may be picked by
+ * another CPU at once: that CPU waits for thread->on_cpu to clear.
  */
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
@@ -13,48 +21,148 @@
 #include <kiln/platform.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
+#include <kiln/smp.h>
 #include <kiln/stackswitch.h>
 
+static bool allowed_on(const struct thread *t, unsigned int cpu)
+{
+	return t->affinity == THREAD_ANY_CPU || (unsigned int)t->affinity == cpu;
+}
+
+/* Threads queued or running there: a hint read without the lock. */
+static unsigned int load(struct cpu *cpu)
+{
+	return __atomic_load_n(&cpu->nr_queued, __ATOMIC_RELAXED) +
+	       (__atomic_load_n(&cpu->current, __ATOMIC_RELAXED) != cpu->idle_thread);
+}
+
+/* Where t goes when it becomes runnable. */
+static struct cpu *select_cpu(const struct thread *t)
+{
+	struct cpu *self = this_cpu(), *best = NULL;
+
+	if (t->affinity != THREAD_ANY_CPU)
+		return &cpus[t->affinity];
+	if (t->cpu != THREAD_NO_CPU)
+		return &cpus[t->cpu];
+	/* A new thread: the least-loaded CPU, this one on a tie. */
+	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
+		if (cpu_online(i) && (!best || load(&cpus[i]) < load(best)))
+			best = &cpus[i];
+	return best && load(best) < load(self) ? best : self;
+}
+
+/* With cpu->rq_lock held. */
 static void enqueue(struct cpu *cpu, struct thread *t)
 {
 	struct run_queue *q = &cpu->run_queues[t->priority];
 
 	t->next = NULL;
+	t->cpu = cpu->index;
 	if (q->tail)
 		q->tail->next = t;
 	else
 		q->head = t;
 	q->tail = t;
 	cpu->nonempty_queues |= 1u << t->priority;
+	cpu->nr_queued++;
 }
 
-static __always_inline struct thread *dequeue_best(struct cpu *cpu)
+/* With cpu->rq_lock held: take the best thread allowed on CPU `on`, or NULL. */
+static struct thread *dequeue_best(struct cpu *cpu, unsigned int on)
 {
-	struct run_queue *q;
-	struct thread *t;
-	int p;
+	for (unsigned int mask = cpu->nonempty_queues; mask;) {
+		int p = 31 - __builtin_clz(mask);
+		struct run_queue *q = &cpu->run_queues[p];
+		struct thread *prev = NULL, *t = q->head;
 
-	if (!cpu->nonempty_queues)
-		return NULL;
-	p = 31 - __builtin_clz(cpu->nonempty_queues);
-	q = &cpu->run_queues[p];
-	t = q->head;
-	q->head = t->next;
-	if (!q->head) {
-		q->tail = NULL;
-		cpu->nonempty_queues &= ~(1u << p);
+		while (t && !allowed_on(t, on)) {
+			prev = t;
+			t = t->next;
+		}
+		mask &= ~(1u << p);
+		if (!t)
+			continue;
+		if (prev)
+			prev->next = t->next;
+		else
+			q->head = t->next;
+		if (q->tail == t)
+			q->tail = prev;
+		if (!q->head)
+			cpu->nonempty_queues &= ~(1u << p);
+		cpu->nr_queued--;
+		return t;
 	}
-	return t;
+	return NULL;
+}
+
+/* Queue t, RUNNABLE, where it should run; interrupt that CPU if t should run there now. */
+static void queue(struct thread *t)
+{
+	struct cpu *cpu = select_cpu(t), *self = this_cpu();
+	struct thread *running;
+	bool kick;
+
+	spin_lock(&cpu->rq_lock);
+	enqueue(cpu, t);
+	running = cpu->current;
+	kick = !running || running == cpu->idle_thread || t->priority > running->priority;
+	spin_unlock(&cpu->rq_lock);
+	if (!kick)
+		return;
+	if (cpu == self)
+		cpu->need_resched = true;
+	else
+		smp_send_reschedule(cpu->index);
 }
 
 void sched_make_runnable(struct thread *t)
 {
-	struct cpu *cpu = this_cpu();
-
+	BUG_ON(arch_irq_enabled());
 	t->state = THREAD_RUNNABLE;
-	enqueue(cpu, t);
-	if (cpu->current && t->priority > cpu->current->priority)
-		cpu->need_resched = true;
+	queue(t);
+}
+
+bool sched_wake(struct thread *t, enum thread_state from)
+{
+	enum thread_state expected = from;
+
+	BUG_ON(arch_irq_enabled());
+	if (!__atomic_compare_exchange_n(&t->state, &expected, THREAD_RUNNABLE, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		return false;
+	queue(t);
+	return true;
+}
+
+/* An idle CPU's last resort: the best queued thread of another CPU that may run here. */
+static struct thread *steal(struct cpu *self)
+{
+	for (unsigned int i = 1; i < CONFIG_NR_CPUS; i++) {
+		struct cpu *cpu = &cpus[(self->index + i) % CONFIG_NR_CPUS];
+		struct thread *t;
+
+		if (!cpu_online(cpu->index) || !__atomic_load_n(&cpu->nr_queued, __ATOMIC_RELAXED))
+			continue;
+		spin_lock(&cpu->rq_lock);
+		t = dequeue_best(cpu, self->index);
+		spin_unlock(&cpu->rq_lock);
+		if (t) {
+			self->steals++;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* next, picked on cpu, may still be switching out elsewhere: wait until its state is saved. */
+static __always_inline void claim(struct cpu *cpu, struct thread *next)
+{
+	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
+	next->on_cpu = true;
+	next->cpu = cpu->index;
 }
 
 /* Forced inline (with dequeue_best()): the voluntary switch pays no call for the split. */
@@ -62,22 +170,33 @@ static __always_inline struct sched_switch pick(void)
 {
 	struct cpu *cpu = this_cpu();
 	struct thread *prev = cpu->current, *next;
+	bool requeue = false;
 
 	BUG_ON(arch_irq_enabled());
 	if (prev->state == THREAD_RUNNING) {
 		prev->state = THREAD_RUNNABLE;
-		if (prev != cpu->idle_thread)
-			enqueue(cpu, prev);
+		requeue = prev != cpu->idle_thread;
 	}
-	next = dequeue_best(cpu);
+	if (requeue && !allowed_on(prev, cpu->index)) {
+		queue(prev); /* its affinity changed: to its own CPU */
+		requeue = false;
+	}
+	spin_lock(&cpu->rq_lock);
+	if (requeue)
+		enqueue(cpu, prev);
+	next = dequeue_best(cpu, cpu->index);
+	spin_unlock(&cpu->rq_lock);
+	if (!next)
+		next = steal(cpu);
 	if (!next)
 		next = cpu->idle_thread;
 	cpu->need_resched = false;
 	cpu->slice_left = SCHED_SLICE_TICKS;
 	next->state = THREAD_RUNNING;
 	if (next != prev) {
+		claim(cpu, next);
 		next->switches++;
-		cpu->current = next;
+		__atomic_store_n(&cpu->current, next, __ATOMIC_RELAXED);
 		/* Interrupt nesting is the thread's: a preempted one may be inside its handler. */
 		prev->trap_depth = cpu->trap_depth;
 		cpu->trap_depth = next->trap_depth;
@@ -109,8 +228,8 @@ static void wake_sleepers(struct cpu *cpu, uint64_t now)
 		struct thread *t = cpu->sleepers;
 		cpu->sleepers = t->next;
 		t->woken_at_ns = now;
-		t->woken_after_ns = clock_prev_tick_ns();
-		sched_make_runnable(t);
+		t->woken_after_ns = cpu->tick_ns[1];
+		sched_wake(t, THREAD_SLEEPING);
 	}
 }
 
@@ -121,6 +240,7 @@ void sched_tick(uint64_t now)
 	if (!cpu->sched_running)
 		return;
 	wake_sleepers(cpu, now);
+	/* Idle: look for work, here or on other CPUs, at every tick. */
 	if (cpu->current == cpu->idle_thread || --cpu->slice_left == 0)
 		cpu->need_resched = true;
 }
@@ -156,10 +276,11 @@ void sched_preempt_pending(void)
 
 void thread_sleep_ns(uint64_t ns)
 {
-	struct thread *self = thread_current(), **link;
+	struct thread *self, **link;
 	bool irqs = arch_irq_enabled();
 
 	arch_irq_disable();
+	self = thread_current();
 	self->wake_at_ns = clock_ns() + ns;
 	self->state = THREAD_SLEEPING;
 	for (link = &this_cpu()->sleepers; *link && (*link)->wake_at_ns <= self->wake_at_ns;
@@ -182,9 +303,31 @@ void thread_yield(void)
 		arch_irq_enable();
 }
 
+void thread_set_affinity(int cpu)
+{
+	bool irqs = arch_irq_enabled();
+
+	BUG_ON(cpu != THREAD_ANY_CPU && (cpu < 0 || !cpu_online((unsigned int)cpu)));
+	arch_irq_disable();
+	thread_current()->affinity = cpu;
+	/* pick() sends it where it may run. */
+	if (!allowed_on(thread_current(), this_cpu()->index))
+		schedule();
+	if (irqs)
+		arch_irq_enable();
+}
+
 struct thread *thread_current(void)
 {
-	return this_cpu()->current;
+	bool irqs = arch_irq_enabled();
+	struct thread *self;
+
+	/* Interrupts off between finding the CPU and reading its current: no migration between. */
+	arch_irq_disable();
+	self = this_cpu()->current;
+	if (irqs)
+		arch_irq_enable();
+	return self;
 }
 
 __noreturn void sched_idle(void)
@@ -214,6 +357,9 @@ static void adopt_boot_context(struct cpu *cpu, const char *name, int priority, 
 		.name = name,
 		.stack_base = base,
 		.stack_top = top,
+		.cpu = cpu->index,
+		.affinity = THREAD_ANY_CPU,
+		.on_cpu = true,
 	};
 	cpu->current = &cpu->main_thread;
 	stackswitch_cpu_init(cpu);
@@ -227,12 +373,10 @@ void sched_init(void)
 
 	adopt_boot_context(cpu, "main", THREAD_PRIO_DEFAULT, (uintptr_t)boot_stack_guard + PAGE_SIZE,
 			   (uintptr_t)boot_stack_top);
-	cpu->idle_thread = thread_create("idle", idle_entry, NULL, THREAD_PRIO_IDLE);
+	/* The idle thread runs only when nothing else can: it is never queued. */
+	cpu->idle_thread = thread_create_idle(cpu, idle_entry);
 	if (!cpu->idle_thread)
 		panic("sched: cannot create the idle thread");
-	/* The idle thread runs only when nothing else can: keep it off the run queues. */
-	cpu->run_queues[THREAD_PRIO_IDLE] = (struct run_queue){0};
-	cpu->nonempty_queues &= ~(1u << THREAD_PRIO_IDLE);
 	cpu->sched_running = true;
 }
 
@@ -240,6 +384,7 @@ void sched_init_secondary(struct cpu *cpu)
 {
 	adopt_boot_context(cpu, "idle", THREAD_PRIO_IDLE, cpu->boot_stack_base,
 			   cpu->boot_stack_base + KSTACK_SIZE);
+	cpu->main_thread.affinity = (int)cpu->index;
 	cpu->idle_thread = cpu->current;
 	cpu->sched_running = true;
 }

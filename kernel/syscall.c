@@ -1,7 +1,7 @@
 /* The system calls (ABI: <uapi/kiln/abi.h>) and their dispatch. */
 #include <kiln/arch.h>
 #include <kiln/clock.h>
-#include <kiln/console.h>
+#include <kiln/printk.h>
 #include <kiln/cpu.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
@@ -103,7 +103,7 @@ static long sys_write(syscall_args tf)
 		size_t n = MIN(len - done, sizeof(chunk));
 		if (copy_from_user(chunk, buf + done, n))
 			return done ? (long)done : -EFAULT;
-		console_write(chunk, n);
+		printk_write(chunk, n);
 		done += n;
 	}
 	return done;

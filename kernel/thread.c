@@ -9,6 +9,7 @@
 #include <kiln/printk.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
+#include <kiln/smp.h>
 #include <kiln/stackswitch.h>
 #include <kiln/string.h>
 
@@ -16,16 +17,16 @@ STATIC_ASSERT(sizeof(struct thread) <= PAGE_SIZE, "a thread fits its page");
 
 static unsigned int next_id = 1;
 
-/* A new thread, runnable; with a kernel stack of its own unless stackless. */
-static struct thread *create(const char *name, void (*entry)(void *), void *arg, int priority,
-			     bool stackless)
+/* A new thread, not yet queued; with a kernel stack of its own unless stackless. */
+static struct thread *alloc_thread(const char *name, void (*entry)(void *), void *arg,
+				   int priority, int affinity, bool stackless)
 {
 	paddr_t page = page_alloc();
 	struct thread *t;
 	uintptr_t stack = 0;
-	bool irqs;
 
 	BUG_ON(priority < 0 || priority > THREAD_PRIO_MAX);
+	BUG_ON(affinity != THREAD_ANY_CPU && (affinity < 0 || !cpu_online((unsigned int)affinity)));
 	if (!page)
 		return NULL;
 	if (!stackless) {
@@ -37,19 +38,33 @@ static struct thread *create(const char *name, void (*entry)(void *), void *arg,
 	}
 	t = phys_to_virt(page);
 	*t = (struct thread){
+		.state = THREAD_RUNNABLE,
 		.priority = priority,
-		.id = next_id++,
+		.id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED),
 		.name = name,
 		.entry = entry,
 		.arg = arg,
 		.stack_base = stack,
 		.stack_top = stack + KSTACK_SIZE,
+		.cpu = THREAD_NO_CPU,
+		.affinity = affinity,
 	};
 #if STACKSWITCH_STACKLESS_USER_THREADS
 	if (stackless)
 		t->stack_top = (uintptr_t)stackswitch_user_frame(t);
 #endif
 	ctx_prepare(t);
+	return t;
+}
+
+static struct thread *create(const char *name, void (*entry)(void *), void *arg, int priority,
+			     int affinity, bool stackless)
+{
+	struct thread *t = alloc_thread(name, entry, arg, priority, affinity, stackless);
+	bool irqs;
+
+	if (!t)
+		return NULL;
 	irqs = arch_irq_enabled();
 	arch_irq_disable();
 	sched_make_runnable(t);
@@ -60,12 +75,29 @@ static struct thread *create(const char *name, void (*entry)(void *), void *arg,
 
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority)
 {
-	return create(name, entry, arg, priority, false);
+	return create(name, entry, arg, priority, THREAD_ANY_CPU, false);
+}
+
+struct thread *thread_create_on(int cpu, const char *name, void (*entry)(void *), void *arg,
+				int priority)
+{
+	return create(name, entry, arg, priority, cpu, false);
 }
 
 struct thread *thread_create_user(const char *name, void (*entry)(void *), void *arg, int priority)
 {
-	return create(name, entry, arg, priority, STACKSWITCH_STACKLESS_USER_THREADS);
+	return create(name, entry, arg, priority, THREAD_ANY_CPU,
+		      STACKSWITCH_STACKLESS_USER_THREADS);
+}
+
+struct thread *thread_create_idle(struct cpu *cpu, void (*entry)(void *))
+{
+	struct thread *t = alloc_thread("idle", entry, NULL, THREAD_PRIO_IDLE, (int)cpu->index,
+					false);
+
+	if (t)
+		t->cpu = cpu->index;
+	return t;
 }
 
 /* First code of every new thread, reached from thread_trampoline with interrupts off. */
@@ -80,14 +112,16 @@ __noreturn void thread_start(void)
 
 __noreturn void thread_exit(long value)
 {
-	struct thread *self = thread_current();
+	struct thread *self = thread_current(), *joiner;
 
 	arch_irq_disable();
 	self->exit_value = value;
-	self->state = THREAD_EXITED;
-	if (self->joiner)
-		sched_make_runnable(self->joiner);
-	/* The joiner frees this stack, which is safe once we have switched off it. */
+	/* Pairs with thread_join(): it sees EXITED, or we see it JOINING. */
+	__atomic_store_n(&self->state, THREAD_EXITED, __ATOMIC_SEQ_CST);
+	joiner = __atomic_load_n(&self->joiner, __ATOMIC_SEQ_CST);
+	if (joiner)
+		sched_wake(joiner, THREAD_JOINING);
+	/* The joiner frees this stack once on_cpu says we are off it. */
 	schedule();
 	panic("thread %s ran after exiting", self->name);
 }
@@ -100,11 +134,24 @@ long thread_join(struct thread *t)
 
 	BUG_ON(t == self || (t->joiner && t->joiner != self));
 	arch_irq_disable();
-	t->joiner = self;
-	while (t->state != THREAD_EXITED) {
-		self->state = THREAD_JOINING;
-		schedule();
+	__atomic_store_n(&t->joiner, self, __ATOMIC_SEQ_CST);
+	for (;;) {
+		enum thread_state joining = THREAD_JOINING;
+
+		__atomic_store_n(&self->state, THREAD_JOINING, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != THREAD_EXITED) {
+			schedule();
+			continue;
+		}
+		/* Exited. If its wake-up raced this check, we are queued already: go through it. */
+		if (!__atomic_compare_exchange_n(&self->state, &joining, THREAD_RUNNING, false,
+						 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			schedule();
+		break;
 	}
+	/* Its CPU may still be switching off its stack. */
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
 	value = t->exit_value;
 	if (t->stack_base)
 		kstack_free(t->stack_base);

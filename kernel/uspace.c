@@ -6,6 +6,7 @@
 #include <kiln/cpu.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
+#include <kiln/smp.h>
 #include <kiln/string.h>
 #include <kiln/uspace.h>
 #include <uapi/kiln/abi.h>
@@ -77,10 +78,22 @@ void *uspace_kaddr(const struct uspace *us, uintptr_t va)
 	return pa ? (char *)phys_to_virt(pa) + (va & (PAGE_SIZE - 1)) : NULL;
 }
 
+static void let_go(void *us)
+{
+	if (active_root[this_cpu()->index] == ((struct uspace *)us)->root)
+		uspace_activate(NULL);
+}
+
 void uspace_destroy(struct uspace *us)
 {
-	if (active_root[this_cpu()->index] == us->root)
-		uspace_activate(NULL);
+	/*
+	 * A CPU that ran the process last may still have its root live (its
+	 * kernel threads run in whatever user space is active): it lets go
+	 * first, which also drops its TLB entries for it.
+	 */
+	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
+		if (__atomic_load_n(&active_root[i], __ATOMIC_RELAXED) == us->root)
+			smp_call_on(i, let_go, us);
 	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
 		BUG_ON(active_root[i] == us->root);
 	pgtable_free_range(us->root, ALIGN_DOWN((uintptr_t)USER_VA_START, ROOT_SPAN),

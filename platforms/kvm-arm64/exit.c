@@ -6,6 +6,7 @@
 #include <kiln/arch.h>
 #include <kiln/extable.h>
 #include <kiln/platform.h>
+#include <kiln/printk.h>
 #include <platform/board.h>
 
 #define SYS_EXIT	     0x18
@@ -28,6 +29,7 @@ static void semihosting_exit(uint64_t status)
 __noreturn void platform_exit(bool pass)
 {
 	arch_irq_disable();
+	printk_flush();
 	if (!pass)
 		semihosting_exit(EXIT_STATUS_FAIL);
 	psci_system_off();

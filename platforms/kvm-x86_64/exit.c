@@ -1,6 +1,7 @@
 /* Exit QEMU through isa-debug-exit: the host sees status (value << 1) | 1. */
 #include <kiln/arch.h>
 #include <kiln/platform.h>
+#include <kiln/printk.h>
 #include <arch/cpu.h>
 
 #define DEBUG_EXIT_PORT 0xf4
@@ -11,6 +12,7 @@
 __noreturn void platform_exit(bool pass)
 {
 	arch_irq_disable();
+	printk_flush();
 	outl(DEBUG_EXIT_PORT, pass ? EXIT_PASS : EXIT_FAIL);
 	for (;;)
 		arch_wait_for_irq();

@@ -9,12 +9,10 @@
 
 /* Nanoseconds since boot. */
 uint64_t clock_ns(void);
-/* Timer interrupts taken since the timer started. */
+/* Timer interrupts the boot CPU took since its timer started. */
 unsigned long clock_ticks(void);
-/* The platform's timer interrupt handler calls this once per tick. */
+/* The platform's timer interrupt handler calls this once per tick, on each CPU. */
 void clock_tick(void);
-/* clock_ns() as seen by the tick before the one being handled. */
-uint64_t clock_prev_tick_ns(void);
 
 /*
  * Calibration against a reference clock: measure(window, &err, ctx) counts the cycles a

@@ -4,6 +4,7 @@
 
 #include <generated/autoconf.h>
 #include <kiln/arch.h>
+#include <kiln/spinlock.h>
 #include <kiln/thread.h>
 #include <kiln/types.h>
 
@@ -49,14 +50,22 @@ struct cpu {
 	unsigned long nmi_count;
 	struct trap_record last_fixup;
 	struct trap_record last_nmi;
-	/* The scheduler's state on this CPU (kernel/sched.c). */
+	/*
+	 * The scheduler's state on this CPU (kernel/sched.c). Other CPUs
+	 * enqueue threads here and steal from here under rq_lock, which
+	 * guards the run queues and nr_queued; the rest is this CPU's own.
+	 */
 	struct thread *current;
 	bool need_resched;
-	bool sched_running;	      /* sched_init() done */
-	unsigned int slice_left;      /* ticks before current yields to its peers */
+	bool sched_running;	 /* sched_init() done */
+	unsigned int slice_left; /* ticks before current yields to its peers */
+	struct spinlock rq_lock;
 	unsigned int nonempty_queues; /* bit p: run_queues[p] has a thread */
+	unsigned int nr_queued;	      /* threads in run_queues */
 	struct run_queue run_queues[THREAD_PRIORITIES];
 	struct thread *sleepers; /* sorted by wake_at_ns */
+	uint64_t tick_ns[2];	 /* clock_ns() at this CPU's last tick and the one before */
+	unsigned long steals;	 /* threads this CPU took from others' queues */
 	struct thread *idle_thread;
 	/* The boot code, made a thread: the main thread on the boot CPU, the idle thread on others. */
 	struct thread main_thread;

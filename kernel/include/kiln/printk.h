@@ -17,11 +17,17 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap) __printf(3, 0
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 /*
- * Writes to the console. Messages longer than PRINTK_MAX - 1 bytes are truncated. Uses only
- * the stack, so it is safe from exception handlers. Returns the number of bytes written.
+ * Writes to the console. Messages longer than PRINTK_MAX - 1 bytes are truncated. Safe from
+ * exception handlers. Output is written a whole line at a time (a line longer than
+ * PRINTK_MAX in pieces): an unfinished line waits for its newline or printk_flush(). Returns
+ * the number of bytes written.
  */
 #define PRINTK_MAX 256
 int vprintk(const char *fmt, va_list ap) __printf(1, 0);
 int printk(const char *fmt, ...) __printf(1, 2);
+/* Unformatted printk (a user program's write). */
+void printk_write(const char *s, size_t n);
+/* Writes out this CPU's unfinished line: before the kernel stops. */
+void printk_flush(void);
 
 #endif

@@ -17,6 +17,7 @@ struct process {
 	struct thread *thread;
 	struct process *parent; /* NULL: the kernel, or an orphan */
 	bool orphan;		/* its parent exited: nobody waits for it */
+	struct thread *reaper;	/* the thread reaping it (a wait, or the orphan reaper) */
 	uintptr_t entry;
 	unsigned long arg;	   /* main()'s argument */
 	unsigned int flags;	   /* SPAWN_* */

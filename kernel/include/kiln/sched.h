@@ -37,8 +37,14 @@ struct sched_switch sched_pick(void);
 /* sched_pick() for a preemption: counts it in prev->preemptions. */
 struct sched_switch sched_preempt(void);
 
-/* With interrupts disabled: queue t to run. */
+/* With interrupts disabled: queue t, new or just made RUNNABLE by its own CPU, to run. */
 void sched_make_runnable(struct thread *t);
+/*
+ * With interrupts disabled: if t is blocked in state `from` (which it set
+ * itself before its last look at what it waits for), make it RUNNABLE and
+ * queue it; false if it was not (already woken, or not yet blocked).
+ */
+bool sched_wake(struct thread *t, enum thread_state from);
 
 /* Timer interrupt at time now: wake sleepers due by now, charge the time slice. */
 void sched_tick(uint64_t now);

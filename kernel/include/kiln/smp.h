@@ -33,3 +33,45 @@ void smp_boot(void);
 __noreturn void smp_secondary_main(struct cpu *cpu);
 
 #endif
+
+/*
+ * Cross-CPU function calls. fn(arg) runs on the target CPU in interrupt
+ * context (interrupts disabled, a short handler's budget). A caller that
+ * waits keeps running the calls sent to its own CPU meanwhile, so two CPUs
+ * calling each other with interrupts disabled do not deadlock; but it must
+ * hold no spinlock that another CPU may spin on with interrupts disabled.
+ */
+typedef void (*smp_call_fn)(void *arg);
+
+/* A request: the caller's storage, which must stay valid until smp_call_done(). */
+struct smp_call {
+	smp_call_fn fn;
+	void *arg;
+	struct smp_call *next;
+	bool done;
+};
+
+/* Queue c on CPU index (online) and interrupt it; returns at once. */
+void smp_call_async(unsigned int index, struct smp_call *c, smp_call_fn fn, void *arg);
+bool smp_call_done(const struct smp_call *c);
+/* Wait for c, running this CPU's own incoming calls meanwhile. */
+void smp_call_wait(struct smp_call *c);
+/* fn(arg) on CPU index and wait for it; on this CPU it is a plain call with interrupts off. */
+void smp_call_on(unsigned int index, smp_call_fn fn, void *arg);
+/* fn(arg) on every other online CPU, concurrently, and wait for all. */
+void smp_call_others(smp_call_fn fn, void *arg);
+/* Calls this CPU has run since boot (tests count them against what was sent). */
+unsigned long smp_calls_received(unsigned int index);
+
+/* Ask CPU index to reschedule (it picks the best runnable thread on its way out of the IPI). */
+void smp_send_reschedule(unsigned int index);
+
+/*
+ * TLB shootdown: flush the TLB of this CPU and of every other online CPU
+ * (arch_tlb_flush_all() there), after page-table changes that others may
+ * have cached. Returns once all have flushed.
+ */
+void tlb_shootdown(void);
+
+/* The IPI handlers, registered once by smp_boot(). */
+void smp_init_ipis(void);

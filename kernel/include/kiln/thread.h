@@ -16,6 +16,9 @@ struct process;
 #define THREAD_PRIO_DEFAULT 4
 #define THREAD_PRIO_MAX	    (THREAD_PRIORITIES - 1)
 
+#define THREAD_NO_CPU  (~0u)
+#define THREAD_ANY_CPU (-1)
+
 /* Exit value of a thread the kernel killed (e.g. after a stack overflow). */
 #define THREAD_KILLED (-1000)
 
@@ -32,7 +35,21 @@ struct thread {
 	uintptr_t saved_sp;
 	uintptr_t tls;
 	struct thread *next; /* run queue or sleep list link */
+	/*
+	 * Changed by the thread itself, except that a waker moves a blocked
+	 * thread to RUNNABLE with a compare-and-swap (sched_wake()).
+	 */
 	enum thread_state state;
+	/*
+	 * The CPU whose run queue holds it, or that runs or last ran it
+	 * (THREAD_NO_CPU before its first run); the CPU it may run on
+	 * (THREAD_ANY_CPU: any); and whether a CPU is still on its stack:
+	 * set when switched in, cleared by the switch routine once its state
+	 * is saved, so another CPU that picked it waits for that.
+	 */
+	unsigned int cpu;
+	int affinity;
+	bool on_cpu;
 	int priority;
 	unsigned int id;
 	const char *name;
@@ -57,6 +74,14 @@ struct thread {
 };
 
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority);
+/* thread_create() for a thread bound to CPU cpu (an online cpus[] index) or THREAD_ANY_CPU. */
+struct thread *thread_create_on(int cpu, const char *name, void (*entry)(void *), void *arg,
+				int priority);
+/*
+ * Bind the calling thread to CPU cpu, or free it (THREAD_ANY_CPU); returns
+ * on that CPU.
+ */
+void thread_set_affinity(int cpu);
 /*
  * thread_create() for a thread that will run a process: where the
  * stackswitch policy gives user threads no kernel stack
@@ -64,6 +89,9 @@ struct thread *thread_create(const char *name, void (*entry)(void *), void *arg,
  * starts on the small stack its own page holds, below its user frame.
  */
 struct thread *thread_create_user(const char *name, void (*entry)(void *), void *arg, int priority);
+/* cpu's idle thread, bound to it and never queued (kernel/sched.c). */
+struct cpu;
+struct thread *thread_create_idle(struct cpu *cpu, void (*entry)(void *));
 __noreturn void thread_exit(long value);
 /* Waits for t to exit, frees it and returns its exit value. One joiner per thread. */
 long thread_join(struct thread *t);
