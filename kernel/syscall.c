@@ -5,6 +5,7 @@
 #include <kiln/cpu.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
+#include <kiln/smp.h>
 #include <kiln/stackswitch.h>
 #include <kiln/syscall.h>
 #include <kiln/trap.h>
@@ -172,10 +173,37 @@ static long sys_wait(syscall_args tf)
 	return pid;
 }
 
+/* Both read with interrupts off: the thread may move to another CPU at any other moment. */
+static long sys_getcpu(syscall_args tf)
+{
+	unsigned int where[2];
+
+	arch_irq_disable();
+	where[0] = this_cpu()->index;
+	where[1] = arch_cpu_hwid();
+	arch_irq_enable();
+	if ((ARG(0) && copy_to_user(ARG(0), &where[0], sizeof(where[0]))) ||
+	    (ARG(1) && copy_to_user(ARG(1), &where[1], sizeof(where[1]))))
+		return -EFAULT;
+	return 0;
+}
+
+static long sys_setaffinity(syscall_args tf)
+{
+	long cpu = (long)ARG(0);
+
+	if (cpu != KILN_CPU_ANY && (cpu < 0 || cpu >= CONFIG_NR_CPUS || !cpu_online(cpu)))
+		return -EINVAL;
+	resume_with(0); /* it may switch to reach its CPU */
+	thread_set_affinity((int)cpu);
+	return 0;
+}
+
 static long (*const syscalls[SYS_COUNT])(syscall_args) = {
 	[SYS_nop] = sys_nop,	       [SYS_write] = sys_write,	  [SYS_exit] = sys_exit,
 	[SYS_yield] = sys_yield,       [SYS_getpid] = sys_getpid, [SYS_sleep_ns] = sys_sleep_ns,
 	[SYS_clock_ns] = sys_clock_ns, [SYS_spawn] = sys_spawn,	  [SYS_wait] = sys_wait,
+	[SYS_getcpu] = sys_getcpu,     [SYS_setaffinity] = sys_setaffinity,
 };
 
 void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)

@@ -85,4 +85,26 @@ void percpu_install(struct cpu *cpu);
 
 #include <percpu/this_cpu.h>
 
+/*
+ * This CPU's index. Like this_cpu(), stable only while the caller cannot
+ * move: interrupts off, or a thread bound to one CPU.
+ */
+static inline unsigned int cpu_id(void)
+{
+	return this_cpu()->index;
+}
+
+/*
+ * Per-CPU variables: one slot per CPU, each on its own cache line so that
+ * CPUs updating their own never contend. DEFINE_PER_CPU(type, name) at file
+ * scope; per_cpu(name, cpu) is CPU cpu's slot, this_cpu_var(name) this CPU's.
+ */
+#define CACHE_LINE_SIZE 64
+#define DEFINE_PER_CPU(type, name)                           \
+	struct {                                             \
+		type v __attribute__((aligned(CACHE_LINE_SIZE))); \
+	} name[CONFIG_NR_CPUS]
+#define per_cpu(name, cpu)  ((name)[cpu].v)
+#define this_cpu_var(name) per_cpu(name, cpu_id())
+
 #endif

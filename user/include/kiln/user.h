@@ -59,6 +59,16 @@ static inline long sys_wait(long pid, long *status)
 	return syscall6(SYS_wait, pid, (long)status, 0, 0, 0, 0);
 }
 
+static inline long sys_getcpu(unsigned int *cpu, unsigned int *hwid)
+{
+	return syscall6(SYS_getcpu, (long)cpu, (long)hwid, 0, 0, 0, 0);
+}
+
+static inline long sys_setaffinity(long cpu)
+{
+	return syscall6(SYS_setaffinity, cpu, 0, 0, 0, 0, 0);
+}
+
 /* Formats into a 256-byte buffer and writes it to fd 1; returns what write returned. */
 int printf(const char *fmt, ...) __printf(1, 2);
 

@@ -19,7 +19,13 @@
 #define SYS_clock_ns 6 /* () -> ns since boot */
 #define SYS_spawn    7 /* (name, arg) -> pid of a new process running the embedded program */
 #define SYS_wait     8 /* (pid, &status) -> pid; waits for a child to exit */
-#define SYS_COUNT    9
+/* (&cpu, &hwid) -> 0: the CPU running the caller, its index and hardware id; either may be 0 */
+#define SYS_getcpu	9
+/* (cpu) -> 0: run the caller only on CPU cpu (KILN_CPU_ANY: anywhere); -EINVAL if offline */
+#define SYS_setaffinity 10
+#define SYS_COUNT	11
+
+#define KILN_CPU_ANY (-1L)
 
 /* Error codes (returned negated). */
 #define EPERM	     1

@@ -1,0 +1,456 @@
+/*
+ * SMP: every CPU online with its own identity, this_cpu() right in every
+ * context, counters that sum exactly, cross-CPU calls that arrive (each
+ * one), threads that migrate, balance and stay where they are bound, and
+ * TLB shootdown. Needs at least two CPUs (the smp profile boots four).
+ */
+#include <kiln/arch.h>
+#include <kiln/clock.h>
+#include <kiln/cpu.h>
+#include <kiln/ktest.h>
+#include <kiln/mm.h>
+#include <kiln/page_alloc.h>
+#include <kiln/pgtable.h>
+#include <kiln/platform.h>
+#include <kiln/sched.h>
+#include <kiln/smp.h>
+#include <kiln/spinlock.h>
+#include <kiln/thread.h>
+#include <kiln/kstack.h>
+#include "user_run.h"
+
+static unsigned int ncpus(void)
+{
+	return smp_cpus_online();
+}
+
+static void busy_wait_ns(uint64_t ns)
+{
+	uint64_t end = clock_ns() + ns;
+
+	while (clock_ns() < end)
+		arch_cpu_relax();
+}
+
+KTEST(smp_cpus_are_online)
+{
+	/* Bring-up fills cpus[] in order; one that failed would leave a hole. */
+	KASSERT_GE(ncpus(), 2);
+	for (unsigned int i = 0; i < ncpus(); i++)
+		KEXPECT_TRUE(cpu_online(i));
+	KEXPECT_FALSE(cpu_online(CONFIG_NR_CPUS));
+}
+
+/* What a CPU says of itself, from an IPI handler there. */
+struct identity {
+	struct cpu *self;
+	unsigned int index, hwid, trap_depth;
+	bool irqs;
+};
+
+static void identify(void *arg)
+{
+	struct identity *id = arg;
+
+	id->self = this_cpu();
+	id->index = cpu_id();
+	id->hwid = arch_cpu_hwid();
+	id->trap_depth = this_cpu()->trap_depth;
+	id->irqs = arch_irq_enabled();
+}
+
+KTEST(smp_each_cpu_has_its_own_identity)
+{
+	struct identity id[CONFIG_NR_CPUS];
+
+	KASSERT_GE(ncpus(), 2);
+	thread_set_affinity(0);
+	for (unsigned int i = 0; i < ncpus(); i++) {
+		smp_call_on(i, identify, &id[i]);
+		KEXPECT_EQ((uintptr_t)id[i].self, (uintptr_t)&cpus[i]);
+		KEXPECT_EQ(id[i].index, i);
+		KEXPECT_EQ(id[i].hwid, cpus[i].hwid);
+		KEXPECT_FALSE(id[i].irqs);
+		for (unsigned int j = 0; j < i; j++)
+			KEXPECT_NE(id[i].hwid, id[j].hwid);
+	}
+	/* Other CPUs ran it in an interrupt handler; ours (0) as a plain call. */
+	KEXPECT_EQ(id[0].trap_depth, 0u);
+	for (unsigned int i = 1; i < ncpus(); i++)
+		KEXPECT_EQ(id[i].trap_depth, 1u);
+	thread_set_affinity(THREAD_ANY_CPU);
+}
+
+KTEST(smp_this_cpu_follows_a_migrating_thread)
+{
+	KASSERT_GE(ncpus(), 2);
+	for (unsigned int round = 0; round < 3; round++)
+		for (unsigned int i = 0; i < ncpus(); i++) {
+			bool irqs = arch_irq_enabled();
+
+			thread_set_affinity((int)i);
+			arch_irq_disable();
+			KEXPECT_EQ(cpu_id(), i);
+			KEXPECT_EQ((uintptr_t)this_cpu(), (uintptr_t)&cpus[i]);
+			KEXPECT_EQ(arch_cpu_hwid(), cpus[i].hwid);
+			KEXPECT_EQ(thread_current()->cpu, i);
+			KEXPECT_EQ((uintptr_t)cpus[i].current, (uintptr_t)thread_current());
+			if (irqs)
+				arch_irq_enable();
+		}
+	thread_set_affinity(THREAD_ANY_CPU);
+}
+
+KTEST(smp_user_thread_hops_between_cpus)
+{
+	KASSERT_GE(ncpus(), 2);
+	KEXPECT_EQ(run("cpuhop", ncpus()), 0);
+}
+
+/* One thread per CPU, bound to it, all started together. */
+struct gang {
+	struct thread *t[CONFIG_NR_CPUS];
+	unsigned int n;
+};
+
+static void gang_start(struct gang *g, void (*fn)(void *), void *arg)
+{
+	g->n = ncpus();
+	for (unsigned int i = 0; i < g->n; i++)
+		g->t[i] = thread_create_on((int)i, "gang", fn, arg, THREAD_PRIO_DEFAULT);
+}
+
+static long gang_join(struct gang *g)
+{
+	long sum = 0;
+
+	for (unsigned int i = 0; i < g->n; i++)
+		sum += g->t[i] ? thread_join(g->t[i]) : -1000000;
+	return sum;
+}
+
+#define COUNT_ROUNDS 1000000u
+
+static DEFINE_PER_CPU(unsigned long, per_cpu_counter);
+
+static void count_per_cpu(void *arg)
+{
+	(void)arg;
+	/* Bound to one CPU: its slot is its own, no lock, no atomic. */
+	for (unsigned int i = 0; i < COUNT_ROUNDS; i++)
+		this_cpu_var(per_cpu_counter)++;
+}
+
+KTEST(smp_per_cpu_counters_sum_exactly)
+{
+	struct gang g;
+	unsigned long sum = 0;
+
+	KASSERT_GE(ncpus(), 2);
+	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
+		per_cpu(per_cpu_counter, i) = 0;
+	gang_start(&g, count_per_cpu, NULL);
+	KEXPECT_EQ(gang_join(&g), 0);
+	for (unsigned int i = 0; i < g.n; i++) {
+		KEXPECT_EQ(per_cpu(per_cpu_counter, i), COUNT_ROUNDS);
+		sum += per_cpu(per_cpu_counter, i);
+	}
+	KEXPECT_EQ(sum, (unsigned long)g.n * COUNT_ROUNDS);
+}
+
+static struct spinlock counter_lock;
+static volatile unsigned long locked_counter;
+
+#define LOCK_ROUNDS 100000u
+
+static void count_locked(void *arg)
+{
+	(void)arg;
+	for (unsigned int i = 0; i < LOCK_ROUNDS; i++) {
+		bool irqs = spin_lock_irqsave(&counter_lock);
+
+		/* A read and a write apart: without the lock, increments get lost. */
+		locked_counter = locked_counter + 1;
+		spin_unlock_irqrestore(&counter_lock, irqs);
+	}
+}
+
+KTEST(smp_spinlock_counter_sums_exactly)
+{
+	struct gang g;
+
+	KASSERT_GE(ncpus(), 2);
+	locked_counter = 0;
+	gang_start(&g, count_locked, NULL);
+	KEXPECT_EQ(gang_join(&g), 0);
+	KEXPECT_EQ(locked_counter, (unsigned long)g.n * LOCK_ROUNDS);
+	KEXPECT_FALSE(spin_is_locked(&counter_lock));
+}
+
+static unsigned long atomic_counter;
+
+static void count_atomic(void *arg)
+{
+	(void)arg;
+	for (unsigned int i = 0; i < COUNT_ROUNDS; i++)
+		__atomic_fetch_add(&atomic_counter, 1, __ATOMIC_RELAXED);
+}
+
+KTEST(smp_atomic_counter_sums_exactly)
+{
+	struct gang g;
+
+	KASSERT_GE(ncpus(), 2);
+	atomic_counter = 0;
+	gang_start(&g, count_atomic, NULL);
+	KEXPECT_EQ(gang_join(&g), 0);
+	KEXPECT_EQ(atomic_counter, (unsigned long)g.n * COUNT_ROUNDS);
+}
+
+KTEST(smp_trylock_fails_while_held)
+{
+	struct spinlock l = SPINLOCK_INIT;
+
+	KEXPECT_TRUE(spin_trylock(&l));
+	KEXPECT_TRUE(spin_is_locked(&l));
+	KEXPECT_FALSE(spin_trylock(&l));
+	spin_unlock(&l);
+	KEXPECT_FALSE(spin_is_locked(&l));
+	KEXPECT_TRUE(spin_trylock(&l));
+	spin_unlock(&l);
+}
+
+static DEFINE_PER_CPU(unsigned long, calls_here);
+
+static void count_call(void *arg)
+{
+	(void)arg;
+	this_cpu_var(calls_here)++;
+}
+
+KTEST(smp_call_others_reaches_every_other_cpu_once)
+{
+	unsigned int self;
+	uint64_t t0, ns;
+	bool irqs = arch_irq_enabled();
+
+	KASSERT_GE(ncpus(), 2);
+	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
+		per_cpu(calls_here, i) = 0;
+	arch_irq_disable();
+	self = cpu_id();
+	t0 = clock_ns();
+	smp_call_others(count_call, NULL);
+	ns = clock_ns() - t0;
+	if (irqs)
+		arch_irq_enable();
+	for (unsigned int i = 0; i < ncpus(); i++)
+		KEXPECT_EQ(per_cpu(calls_here, i), i == self ? 0u : 1u);
+	/* Bounded: a lost IPI would hang here, a slow one take ticks (a second is generous). */
+	KEXPECT_LT(ns, 1000000000ull);
+}
+
+/*
+ * The IPI storm: every CPU sends calls to every other as fast as they
+ * complete, for STORM_NS; each side counts, and every call sent arrives.
+ */
+#define STORM_NS    (2 * 1000000000ull)
+#define STORM_SLOTS 4
+
+static unsigned long storm_sent[CONFIG_NR_CPUS][CONFIG_NR_CPUS];
+static unsigned long storm_received[CONFIG_NR_CPUS][CONFIG_NR_CPUS];
+static struct smp_call storm_calls[CONFIG_NR_CPUS][CONFIG_NR_CPUS][STORM_SLOTS];
+
+static void storm_hit(void *from)
+{
+	storm_received[cpu_id()][(uintptr_t)from]++;
+}
+
+static void storm(void *arg)
+{
+	unsigned int self = cpu_id(), n = ncpus();
+	uint64_t end = *(uint64_t *)arg;
+	bool irqs = arch_irq_enabled();
+
+	while (clock_ns() < end)
+		for (unsigned int to = 0; to < n; to++) {
+			if (to == self)
+				continue;
+			for (unsigned int s = 0; s < STORM_SLOTS; s++) {
+				struct smp_call *c = &storm_calls[self][to][s];
+
+				if (c->fn && !smp_call_done(c))
+					continue;
+				arch_irq_disable();
+				smp_call_async(to, c, storm_hit, (void *)(uintptr_t)self);
+				storm_sent[self][to]++;
+				if (irqs)
+					arch_irq_enable();
+			}
+		}
+	for (unsigned int to = 0; to < n; to++)
+		for (unsigned int s = 0; s < STORM_SLOTS; s++)
+			if (storm_calls[self][to][s].fn)
+				smp_call_wait(&storm_calls[self][to][s]);
+}
+
+KTEST(smp_ipi_storm_loses_nothing)
+{
+	struct gang g;
+	uint64_t end = clock_ns() + STORM_NS;
+	unsigned long total = 0;
+
+	KASSERT_GE(ncpus(), 2);
+	gang_start(&g, storm, &end);
+	KEXPECT_EQ(gang_join(&g), 0);
+	for (unsigned int from = 0; from < g.n; from++)
+		for (unsigned int to = 0; to < g.n; to++) {
+			KEXPECT_EQ(storm_received[to][from], storm_sent[from][to]);
+			total += storm_sent[from][to];
+		}
+	/* Enough of them to be a storm. */
+	KEXPECT_GE(total, 1000ul * g.n);
+}
+
+/* Threads that spin until told to stop, noting every CPU they ran on. */
+struct spinner {
+	volatile bool stop;
+	unsigned long cpus_seen[CONFIG_NR_CPUS];
+};
+
+static void spin_and_note(void *arg)
+{
+	struct spinner *s = arg;
+	unsigned long seen = 0;
+
+	while (!s->stop) {
+		bool irqs = arch_irq_enabled();
+
+		arch_irq_disable();
+		seen |= 1ul << cpu_id();
+		if (irqs)
+			arch_irq_enable();
+	}
+	thread_exit((long)seen);
+}
+
+KTEST(smp_new_threads_go_to_the_least_loaded_cpus)
+{
+	struct spinner s = {0};
+	struct thread *t[CONFIG_NR_CPUS];
+	unsigned int n = ncpus() - 1;
+	unsigned long seen = 0;
+
+	KASSERT_GE(ncpus(), 2);
+	/* Bound to CPU 0, busy: each new one should find an idle CPU of its own. */
+	thread_set_affinity(0);
+	for (unsigned int i = 0; i < n; i++)
+		t[i] = thread_create("spin", spin_and_note, &s, THREAD_PRIO_DEFAULT);
+	busy_wait_ns(50000000);
+	for (unsigned int i = 0; i < n; i++) {
+		KEXPECT_NE(t[i]->cpu, 0u);
+		for (unsigned int j = 0; j < i; j++)
+			KEXPECT_NE(t[i]->cpu, t[j]->cpu);
+	}
+	s.stop = true;
+	for (unsigned int i = 0; i < n; i++)
+		seen |= (unsigned long)thread_join(t[i]);
+	thread_set_affinity(THREAD_ANY_CPU);
+	KEXPECT_EQ(__builtin_popcountl(seen), n);
+}
+
+static void unbind_then_spin(void *arg)
+{
+	thread_set_affinity(THREAD_ANY_CPU);
+	spin_and_note(arg);
+}
+
+KTEST(smp_idle_cpus_steal_queued_threads)
+{
+	struct spinner s = {0};
+	struct thread *t[4];
+	unsigned long steals = 0, seen = 0;
+
+	KASSERT_GE(ncpus(), 2);
+	for (unsigned int i = 0; i < ncpus(); i++)
+		steals -= cpus[i].steals;
+	/* All queued on CPU 0 at first; only stealing spreads them. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(t); i++)
+		t[i] = thread_create_on(0, "steal-me", unbind_then_spin, &s, THREAD_PRIO_DEFAULT);
+	busy_wait_ns(100000000);
+	s.stop = true;
+	for (unsigned int i = 0; i < ARRAY_SIZE(t); i++)
+		seen |= (unsigned long)thread_join(t[i]);
+	for (unsigned int i = 0; i < ncpus(); i++)
+		steals += cpus[i].steals;
+	KEXPECT_GE(steals, 1ul);
+	KEXPECT_GE(__builtin_popcountl(seen), 2);
+}
+
+static void stay_and_note(void *arg)
+{
+	struct spinner *s = arg;
+	unsigned long seen = 0;
+
+	for (unsigned int i = 0; i < 200; i++) {
+		bool irqs = arch_irq_enabled();
+
+		arch_irq_disable();
+		seen |= 1ul << cpu_id();
+		if (irqs)
+			arch_irq_enable();
+		if (i % 2)
+			thread_yield();
+		else
+			thread_sleep_ns(100000);
+	}
+	(void)s;
+	thread_exit((long)seen);
+}
+
+KTEST(smp_bound_threads_stay_on_their_cpu)
+{
+	struct gang g;
+
+	KASSERT_GE(ncpus(), 2);
+	gang_start(&g, stay_and_note, NULL);
+	for (unsigned int i = 0; i < g.n; i++)
+		KEXPECT_EQ((unsigned long)thread_join(g.t[i]), 1ul << i);
+	g.n = 0;
+}
+
+/* TLB shootdown: CPU 1 caches a translation, CPU 0 changes it. */
+static void read_word(void *arg)
+{
+	uintptr_t *va_and_value = arg;
+
+	va_and_value[1] = *(volatile unsigned long *)va_and_value[0];
+}
+
+KTEST(smp_tlb_shootdown_reaches_other_cpus)
+{
+	uintptr_t stack = kstack_alloc(), probe[2];
+	paddr_t old_pa, new_pa = page_alloc();
+	unsigned int other;
+
+	KASSERT_GE(ncpus(), 2);
+	KASSERT_TRUE(stack && new_pa);
+	thread_set_affinity(0);
+	other = 1;
+	old_pa = pgtable_lookup(kernel_pgtable, stack);
+	*(volatile unsigned long *)stack = 0x01d;
+	*(volatile unsigned long *)phys_to_virt(new_pa) = 0x7e3;
+	probe[0] = stack;
+	smp_call_on(other, read_word, probe);
+	KEXPECT_EQ(probe[1], 0x01dul);
+	/* Point the page elsewhere; CPU 1 may still translate it the old way. */
+	pgtable_map_page(kernel_pgtable, stack, new_pa, PROT_READ | PROT_WRITE);
+	tlb_shootdown();
+	smp_call_on(other, read_word, probe);
+	KEXPECT_EQ(probe[1], 0x7e3ul);
+	pgtable_map_page(kernel_pgtable, stack, old_pa, PROT_READ | PROT_WRITE);
+	tlb_shootdown();
+	page_free(new_pa);
+	kstack_free(stack);
+	thread_set_affinity(THREAD_ANY_CPU);
+}
