@@ -1,0 +1,72 @@
+/* SMP benchmarks: inter-processor calls and spinlocks. Run from CPU 0, with at least 2 CPUs. */
+#include <kiln/arch.h>
+#include <kiln/cpu.h>
+#include <kiln/kbench.h>
+#include <kiln/panic.h>
+#include <kiln/smp.h>
+#include <kiln/spinlock.h>
+#include <kiln/thread.h>
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+/* A call on CPU 1 and back: IPI out, handler there, completion seen here. */
+KBENCH(ipi_call_roundtrip, 100)
+{
+	if (smp_cpus_online() < 2)
+		panic("ipi_call_roundtrip needs a second CPU");
+	for (uint64_t i = 0; i < n; i++)
+		smp_call_on(1, nothing, NULL);
+}
+
+static struct spinlock bench_lock;
+
+/* Acquire and release with nobody else interested: two atomic operations. */
+KBENCH(spinlock_uncontended, 10000)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		spin_lock(&bench_lock);
+		spin_unlock(&bench_lock);
+	}
+}
+
+static volatile bool hammer_stop;
+
+static void hammer(void *arg)
+{
+	(void)arg;
+	while (!hammer_stop) {
+		bool irqs = spin_lock_irqsave(&bench_lock);
+
+		spin_unlock_irqrestore(&bench_lock, irqs);
+	}
+}
+
+/* Acquire and release here while every other CPU does the same: the cache line ping-pongs. */
+KBENCH_MEASURED(spinlock_contended, 1000)
+{
+	struct thread *t[CONFIG_NR_CPUS];
+	unsigned int others = smp_cpus_online() - 1;
+	uint64_t t0, cycles;
+	bool irqs;
+
+	hammer_stop = false;
+	for (unsigned int i = 0; i < others; i++)
+		t[i] = thread_create_on((int)(i + 1), "hammer", hammer, NULL,
+					thread_current()->priority);
+	irqs = spin_lock_irqsave(&bench_lock);
+	spin_unlock_irqrestore(&bench_lock, irqs);
+	t0 = arch_cycles();
+	for (uint64_t i = 0; i < n; i++) {
+		irqs = spin_lock_irqsave(&bench_lock);
+		spin_unlock_irqrestore(&bench_lock, irqs);
+	}
+	cycles = arch_cycles() - t0;
+	hammer_stop = true;
+	for (unsigned int i = 0; i < others; i++)
+		if (t[i])
+			thread_join(t[i]);
+	return cycles;
+}
