@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 # Tree discovery is the configurator's own, so the test matrix grows with the tree.
-from kilnconf.toolchain import flavour, platform_facts  # noqa: E402
+from kilnconf.toolchain import flavour, platform_facts, qemu_options  # noqa: E402
 from kilnconf.tree import (SOURCE_DIRS, arch_platform, arches, components, platforms,  # noqa: E402,F401
                            profiles, variant_symbol)
 CONFIGURE = ROOT / "configure.py"
@@ -120,15 +120,28 @@ def qemu_facts(arch):
     return platform_facts(arch_platform(arch))["qemu"]
 
 
-def qemu_run(arch, kernel, mode, append=(), timeout=BOOT_TIMEOUT, extra=()):
-    """scripts/qemu-run.py directly (what the crash scenarios use), on the CPU model the
-    kernel's build directory names (CONFIG_QEMU_CPU, as `ninja test` does) unless extra
-    gives another --cpu."""
-    cmd = qemu_run_cmd(arch, kernel, mode)
+def qemu_config_args(arch, kernel):
+    """The scripts/qemu-run.py options for the machine the kernel's build directory
+    configures, as `ninja test` passes them: CONFIG_QEMU_CPU, CONFIG_QEMU_SMP and the
+    platform's -M options."""
     build = build_dir_holding(kernel)
-    cpu = read_config(build).get("CONFIG_QEMU_CPU") if build else None
-    if cpu:
-        cmd += ["--cpu", cpu]
+    cfg = read_config(build) if build else {}
+    args = []
+    if cfg.get("CONFIG_QEMU_CPU"):
+        args += ["--cpu", cfg["CONFIG_QEMU_CPU"]]
+    if cfg.get("CONFIG_QEMU_SMP"):
+        args += ["--smp", cfg["CONFIG_QEMU_SMP"]]
+    plain = {k[len("CONFIG_"):]: v for k, v in cfg.items() if v != "n"}
+    for opt in qemu_options(arch_platform(arch), plain) if cfg else ():
+        args += ["--machine-opt", opt]
+    return args
+
+
+def qemu_run(arch, kernel, mode, append=(), timeout=BOOT_TIMEOUT, extra=()):
+    """scripts/qemu-run.py directly (what the crash scenarios use), on the machine the
+    kernel's build directory configures (qemu_config_args()), unless extra says otherwise (a
+    later --cpu or --smp wins)."""
+    cmd = qemu_run_cmd(arch, kernel, mode) + qemu_config_args(arch, kernel)
     for a in append:
         cmd += ["--append", a]
     return run(cmd + list(extra), timeout)

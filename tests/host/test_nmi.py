@@ -90,7 +90,8 @@ def boot_with_outside_nmis(build, sock, test=NMI_TEST):
     """Boot one test alone; from the kernel's banner on (its IDT and IST stacks are set up by
     then) inject NMIs through QMP until the test's result line. Returns (exit status, output,
     injector)."""
-    cmd = kh.qemu_run_cmd(build.arch, build.kernel, "test") + [
+    cmd = kh.qemu_run_cmd(build.arch, build.kernel, "test") + kh.qemu_config_args(
+        build.arch, build.kernel) + [
            "--append", "kiln.test=" + test,
            "--qemu-arg=-qmp", "--qemu-arg=unix:%s,server=on,wait=off" % sock]
     injector = Injector(sock)

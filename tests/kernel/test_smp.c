@@ -11,6 +11,8 @@
 #include <kiln/mm.h>
 #include <kiln/page_alloc.h>
 #include <kiln/pgtable.h>
+#include <kiln/printk.h>
+#include <kiln/string.h>
 #include <kiln/platform.h>
 #include <kiln/sched.h>
 #include <kiln/smp.h>
@@ -453,4 +455,35 @@ KTEST(smp_tlb_shootdown_reaches_other_cpus)
 	page_free(new_pa);
 	kstack_free(stack);
 	thread_set_affinity(THREAD_ANY_CPU);
+}
+
+/* Lines from every CPU at once: tests/host/test_smp.py checks each came out whole. */
+#define PRINTK_LINES 100
+
+static void print_lines(void *arg)
+{
+	unsigned int cpu = cpu_id();
+	char payload[8 * 16 + 1];
+
+	(void)arg;
+	for (unsigned int n = 0; n < PRINTK_LINES; n++) {
+		int len = snprintf(payload, 17, "%x", cpu * 7919 + n);
+
+		for (int i = 1; i < 8; i++)
+			memcpy(payload + i * len, payload, (size_t)len);
+		payload[8 * len] = '\0';
+		/* In three pieces: a CPU's line is whole even when printed piecemeal. */
+		printk("smp_printk: cpu %u ", cpu);
+		printk("line %u ", n);
+		printk("%s\n", payload);
+	}
+}
+
+KTEST(smp_printk_lines_stay_whole)
+{
+	struct gang g;
+
+	KASSERT_GE(ncpus(), 2);
+	gang_start(&g, print_lines, NULL);
+	KEXPECT_EQ(gang_join(&g), 0);
 }

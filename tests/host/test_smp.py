@@ -1,0 +1,79 @@
+"""SMP bring-up as the host sees it: how many CPUs come up for each configuration, what a
+kernel without SMP does with the CPUs QEMU gives it, the 64-CPU scale run, and printk lines
+that never mix across CPUs. (The in-kernel SMP tests are tests/kernel/test_smp.c.)"""
+
+import re
+
+import pytest
+
+import kiln_harness as kh
+from kiln_harness import ARCHES
+
+SMP = "smp"
+NON_SMP = [p for p in kh.PROFILES if p != SMP]
+
+
+def boot(build, tests, smp=None, timeout=kh.BOOT_TIMEOUT):
+    extra = ["--smp", str(smp)] if smp else []
+    proc = kh.qemu_run(build.arch, build.kernel, "test", append=["kiln.test=" + tests],
+                       extra=extra, timeout=timeout)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, kh.describe(proc)
+    kh.assert_ktap_all_ok(kh.Ktap(proc.stdout), out)
+    return proc.stdout
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+@pytest.mark.parametrize("profile", NON_SMP)
+def test_kernel_without_smp_parks_the_other_cpus(arch, profile, builds):
+    out = boot(builds.built(profile, arch), "thread_join*", smp=4)
+    assert "smp: 4 CPUs present; SMP is off (CONFIG_SMP): the other 3 stay parked" in out, out
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_smp_profile_brings_up_every_cpu(arch, builds):
+    b = builds.built(SMP, arch)
+    n = int(b.config["CONFIG_QEMU_SMP"])
+    out = boot(b, "smp_cpus_are_online,smp_each_cpu*")
+    assert "smp: %d of %d CPUs online\n" % (n, n) in out, out
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_cpus_beyond_nr_cpus_stay_parked(arch, builds):
+    b = builds.built(SMP, arch, sets=("CONFIG_NR_CPUS=2",))
+    out = boot(b, "smp_*", smp=4)
+    assert "smp: 2 of 4 CPUs online, 2 left parked (CONFIG_NR_CPUS=2)" in out, out
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_smp_scales_to_64_cpus(arch, builds):
+    """Every CPU of 64 comes up and the counter and IPI tests pass on all of them (slow under
+    TCG on a two-core host: each guest CPU is a host thread)."""
+    b = builds.built(SMP, arch, sets=("CONFIG_QEMU_SMP=64",))
+    out = boot(b, "smp_cpus_are_online,smp_each_cpu*,smp_*counter*,smp_call_others*,smp_ipi*",
+               timeout=900)
+    assert "smp: 64 of 64 CPUs online\n" in out, out
+
+
+PRINTK_LINE = re.compile(r"^smp_printk: cpu (\d+) line (\d+) (\S*)$")
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_printk_lines_from_cpus_never_interleave(arch, builds):
+    """Every CPU prints lines at once (tests/kernel/test_smp.c smp_printk_lines*); on the
+    console each must come out whole: no line holds another's text, none is missing."""
+    b = builds.built(SMP, arch)
+    out = boot(b, "smp_printk_lines*")
+    seen = {}
+    for line in out.splitlines():
+        if not line.startswith("smp_printk"):
+            continue
+        m = PRINTK_LINE.match(line)
+        assert m, "a printk line came out mixed with another: %r" % line
+        cpu, n, payload = int(m.group(1)), int(m.group(2)), m.group(3)
+        assert payload == "%x" % (cpu * 7919 + n) * 8, "corrupt line: %r" % line
+        seen.setdefault(cpu, set()).add(n)
+    ncpus = int(b.config["CONFIG_QEMU_SMP"])
+    assert sorted(seen) == list(range(ncpus)), out
+    for cpu, lines in seen.items():
+        assert lines == set(range(len(lines))) and len(lines) >= 50, (cpu, sorted(lines))
