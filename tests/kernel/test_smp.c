@@ -487,3 +487,77 @@ KTEST(smp_printk_lines_stay_whole)
 	gang_start(&g, print_lines, NULL);
 	KEXPECT_EQ(gang_join(&g), 0);
 }
+
+/*
+ * The stress run: STRESS_THREADS kernel threads and as many user processes
+ * yield, sleep, migrate and make system calls for STRESS_MS on every CPU
+ * (tests/host/test_smp.py adds an NMI storm from outside). Nothing is
+ * lost: every kernel thread's increments of a locked counter add up, and
+ * every process exits with no failed check.
+ */
+#define STRESS_MS      10000u
+#define STRESS_THREADS 32
+
+static struct spinlock stress_lock;
+static unsigned long stress_total;
+
+static void stress_kernel(void *arg)
+{
+	uint64_t end = clock_ns() + (uint64_t)STRESS_MS * 1000000;
+	unsigned int seed = (unsigned int)(uintptr_t)arg;
+	long mine = 0;
+
+	for (unsigned int i = 0; clock_ns() < end; i++) {
+		bool irqs;
+
+		seed = seed * 1103515245 + 12345;
+		switch (i % 4) {
+		case 0:
+			thread_yield();
+			break;
+		case 1:
+			thread_sleep_ns(100000 + seed % 500000);
+			break;
+		case 2:
+			thread_set_affinity((int)(seed % ncpus()));
+			thread_set_affinity(THREAD_ANY_CPU);
+			break;
+		default:
+			irqs = spin_lock_irqsave(&stress_lock);
+			stress_total++;
+			spin_unlock_irqrestore(&stress_lock, irqs);
+			mine++;
+		}
+	}
+	thread_exit(mine);
+}
+
+KTEST(smp_stress_loses_nothing)
+{
+	struct thread *t[STRESS_THREADS];
+	long pids[STRESS_THREADS], status, sum = 0;
+	unsigned long arg = (unsigned long)ncpus() << 32 | STRESS_MS;
+	unsigned int failed = 0;
+
+	KASSERT_GE(ncpus(), 2);
+	stress_total = 0;
+	for (unsigned int i = 0; i < STRESS_THREADS; i++) {
+		t[i] = thread_create("stress", stress_kernel, (void *)(uintptr_t)(i + 1),
+				     THREAD_PRIO_DEFAULT);
+		pids[i] = process_spawn("stress", arg);
+	}
+	for (unsigned int i = 0; i < STRESS_THREADS; i++) {
+		KEXPECT_TRUE(t[i] != NULL);
+		KEXPECT_GT(pids[i], 0);
+		if (t[i])
+			sum += thread_join(t[i]);
+		if (pids[i] > 0 && (process_wait(pids[i], &status) != pids[i] || status != 0))
+			failed++;
+	}
+	KEXPECT_EQ(failed, 0u);
+	KEXPECT_EQ((unsigned long)sum, stress_total);
+	KEXPECT_GT(stress_total, 0ul);
+	printk("# smp_stress_loses_nothing: %lu locked increments by %u kernel threads, %u "
+	       "processes, %u CPUs\n",
+	       stress_total, STRESS_THREADS, STRESS_THREADS, ncpus());
+}
