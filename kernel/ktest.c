@@ -1,6 +1,7 @@
 /* In-kernel test runner with KTAP version 1 output. */
 #include <kiln/filter.h>
 #include <kiln/ktest.h>
+#include <kiln/thread.h>
 #include <kiln/printk.h>
 #include <kiln/string.h>
 
@@ -106,6 +107,12 @@ int ktest_run_all(const char *filter)
 
 		if (!filter_matches(filter, tc->name))
 			continue;
+		/*
+		 * On the boot CPU and bound there, whatever the test before did: its
+		 * threads and processes inherit that, so a test sees one CPU unless it
+		 * asks for more.
+		 */
+		thread_set_affinity(0);
 		tc->fn(&kt);
 		/* A test that checked nothing probably returned early by mistake. */
 		if (kt.checks == 0)

@@ -126,7 +126,10 @@ __noreturn void kernel_main(struct boot_info *bi)
 	sched_init();
 	platform_init();
 	smp_boot();
-	/* What main runs (tests, benchmarks) starts from the boot CPU and stays there unless it moves. */
+	/*
+	 * Main (tests, benchmarks) stays on the boot CPU unless it moves itself;
+	 * what it creates inherits that (thread_create()).
+	 */
 	thread_set_affinity(0);
 	ready = arch_cycles() - boot_tsc;
 	get_arg(bi->cmdline, "kiln.mode", mode, sizeof(mode));

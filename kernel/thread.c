@@ -73,9 +73,15 @@ static struct thread *create(const char *name, void (*entry)(void *), void *arg,
 	return t;
 }
 
+/* The creator's binding, as on Linux: a thread bound to a CPU makes threads bound there. */
+static int inherited_affinity(void)
+{
+	return sched_running() ? thread_current()->affinity : THREAD_ANY_CPU;
+}
+
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority)
 {
-	return create(name, entry, arg, priority, THREAD_ANY_CPU, false);
+	return create(name, entry, arg, priority, inherited_affinity(), false);
 }
 
 struct thread *thread_create_on(int cpu, const char *name, void (*entry)(void *), void *arg,
@@ -86,7 +92,7 @@ struct thread *thread_create_on(int cpu, const char *name, void (*entry)(void *)
 
 struct thread *thread_create_user(const char *name, void (*entry)(void *), void *arg, int priority)
 {
-	return create(name, entry, arg, priority, THREAD_ANY_CPU,
+	return create(name, entry, arg, priority, inherited_affinity(),
 		      STACKSWITCH_STACKLESS_USER_THREADS);
 }
 

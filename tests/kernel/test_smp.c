@@ -66,7 +66,6 @@ KTEST(smp_each_cpu_has_its_own_identity)
 	struct identity id[CONFIG_NR_CPUS];
 
 	KASSERT_GE(ncpus(), 2);
-	thread_set_affinity(0);
 	for (unsigned int i = 0; i < ncpus(); i++) {
 		smp_call_on(i, identify, &id[i]);
 		KEXPECT_EQ((uintptr_t)id[i].self, (uintptr_t)&cpus[i]);
@@ -76,11 +75,10 @@ KTEST(smp_each_cpu_has_its_own_identity)
 		for (unsigned int j = 0; j < i; j++)
 			KEXPECT_NE(id[i].hwid, id[j].hwid);
 	}
-	/* Other CPUs ran it in an interrupt handler; ours (0) as a plain call. */
+	/* Other CPUs ran it in an interrupt handler; ours (0: ktest binds us there) as a call. */
 	KEXPECT_EQ(id[0].trap_depth, 0u);
 	for (unsigned int i = 1; i < ncpus(); i++)
 		KEXPECT_EQ(id[i].trap_depth, 1u);
-	thread_set_affinity(THREAD_ANY_CPU);
 }
 
 KTEST(smp_this_cpu_follows_a_migrating_thread)
@@ -100,7 +98,6 @@ KTEST(smp_this_cpu_follows_a_migrating_thread)
 			if (irqs)
 				arch_irq_enable();
 		}
-	thread_set_affinity(THREAD_ANY_CPU);
 }
 
 KTEST(smp_user_thread_hops_between_cpus)
@@ -344,10 +341,10 @@ KTEST(smp_new_threads_go_to_the_least_loaded_cpus)
 	unsigned long seen = 0;
 
 	KASSERT_GE(ncpus(), 2);
-	/* Bound to CPU 0, busy: each new one should find an idle CPU of its own. */
-	thread_set_affinity(0);
+	/* On CPU 0 (ktest binds each test there), busy: each new one finds an idle CPU. */
 	for (unsigned int i = 0; i < n; i++)
-		t[i] = thread_create("spin", spin_and_note, &s, THREAD_PRIO_DEFAULT);
+		t[i] = thread_create_on(THREAD_ANY_CPU, "spin", spin_and_note, &s,
+					THREAD_PRIO_DEFAULT);
 	busy_wait_ns(50000000);
 	for (unsigned int i = 0; i < n; i++) {
 		KEXPECT_NE(t[i]->cpu, 0u);
@@ -363,7 +360,6 @@ KTEST(smp_new_threads_go_to_the_least_loaded_cpus)
 
 static void unbind_then_spin(void *arg)
 {
-	thread_set_affinity(THREAD_ANY_CPU);
 	spin_and_note(arg);
 }
 
@@ -433,12 +429,10 @@ KTEST(smp_tlb_shootdown_reaches_other_cpus)
 {
 	uintptr_t stack = kstack_alloc(), probe[2];
 	paddr_t old_pa, new_pa = page_alloc();
-	unsigned int other;
+	const unsigned int other = 1; /* we run on CPU 0 */
 
 	KASSERT_GE(ncpus(), 2);
 	KASSERT_TRUE(stack && new_pa);
-	thread_set_affinity(0);
-	other = 1;
 	old_pa = pgtable_lookup(kernel_pgtable, stack);
 	*(volatile unsigned long *)stack = 0x01d;
 	*(volatile unsigned long *)phys_to_virt(new_pa) = 0x7e3;
@@ -454,7 +448,6 @@ KTEST(smp_tlb_shootdown_reaches_other_cpus)
 	tlb_shootdown();
 	page_free(new_pa);
 	kstack_free(stack);
-	thread_set_affinity(THREAD_ANY_CPU);
 }
 
 /* Lines from every CPU at once: tests/host/test_smp.py checks each came out whole. */
@@ -541,6 +534,8 @@ KTEST(smp_stress_loses_nothing)
 
 	KASSERT_GE(ncpus(), 2);
 	stress_total = 0;
+	/* Unbound, so that what it creates may go anywhere. */
+	thread_set_affinity(THREAD_ANY_CPU);
 	for (unsigned int i = 0; i < STRESS_THREADS; i++) {
 		t[i] = thread_create("stress", stress_kernel, (void *)(uintptr_t)(i + 1),
 				     THREAD_PRIO_DEFAULT);

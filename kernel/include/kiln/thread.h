@@ -73,6 +73,7 @@ struct thread {
 	bool in_syscall;
 };
 
+/* The new thread is bound where its creator is (thread_set_affinity()), or free. */
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority);
 /* thread_create() for a thread bound to CPU cpu (an online cpus[] index) or THREAD_ANY_CPU. */
 struct thread *thread_create_on(int cpu, const char *name, void (*entry)(void *), void *arg,
