@@ -32,8 +32,6 @@ void smp_boot(void);
  */
 __noreturn void smp_secondary_main(struct cpu *cpu);
 
-#endif
-
 /*
  * Cross-CPU function calls. fn(arg) runs on the target CPU in interrupt
  * context (interrupts disabled, a short handler's budget). A caller that
@@ -75,3 +73,5 @@ void tlb_shootdown(void);
 
 /* The IPI handlers, registered once by smp_boot(). */
 void smp_init_ipis(void);
+
+#endif

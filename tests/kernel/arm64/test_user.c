@@ -253,6 +253,22 @@ KTEST(preempted_user_programs_keep_every_register)
 	interleave(kt, A64_PREEMPT, "registers");
 }
 
+#ifdef CONFIG_SMP
+static unsigned long preempt_or_syscalls(unsigned int i)
+{
+	return (i % 2 ? A64_PREEMPT : A64_SYSCALLS) | (i + 5) << 8;
+}
+
+/* Preempted on one CPU, resumed on another: every register goes along. */
+KTEST(arm64_user_registers_survive_migration)
+{
+	unsigned long steals;
+
+	KEXPECT_EQ(run_migrating("a64", preempt_or_syscalls, &steals), 0u);
+	KEXPECT_GE(steals, 1ul);
+}
+#endif
+
 KTEST(arm64_user_area_below_sp_survives)
 {
 	interleave(kt, A64_BELOW_SP, "below sp");

@@ -207,6 +207,22 @@ KTEST(x86_user_red_zone_survives)
 	KEXPECT_GT(preempted, 2);
 }
 
+#ifdef CONFIG_SMP
+static unsigned long regs_spin_or_xmm(unsigned int i)
+{
+	return X86_REGS_ARG(i % 2 ? X86_REGS_SPIN : X86_REGS_XMM_YIELD, i + 4);
+}
+
+/* Preempted on one CPU, resumed on another: every register goes along. */
+KTEST(x86_user_registers_survive_migration)
+{
+	unsigned long steals;
+
+	KEXPECT_EQ(run_migrating("x86_regs", regs_spin_or_xmm, &steals), 0u);
+	KEXPECT_GE(steals, 1ul);
+}
+#endif
+
 KTEST(x86_tiny_user_stack_survives_10000_syscalls)
 {
 	KEXPECT_EQ(run("x86_regs", X86_REGS_ARG(X86_REGS_TINY_STACK, 0)), 0);
