@@ -19,6 +19,7 @@
 #include <kiln/spinlock.h>
 #include <kiln/thread.h>
 #include <kiln/kstack.h>
+#include "ctx_abi.h"
 #include "user_run.h"
 
 static unsigned int ncpus(void)
@@ -555,4 +556,30 @@ KTEST(smp_stress_loses_nothing)
 	printk("# smp_stress_loses_nothing: %lu locked increments by %u kernel threads, %u "
 	       "processes, %u CPUs\n",
 	       stress_total, STRESS_THREADS, STRESS_THREADS, ncpus());
+}
+
+static unsigned int hop_to;
+
+/* Called between filling and checking every callee-saved register: move to the next CPU. */
+static void hop(void)
+{
+	hop_to = (hop_to + 1) % ncpus();
+	thread_set_affinity((int)hop_to);
+}
+
+KTEST(smp_callee_saved_and_tls_survive_migration)
+{
+	unsigned long lost = 0;
+	uintptr_t tls = 0x5eed0000;
+
+	KASSERT_GE(ncpus(), 2);
+	hop_to = 0;
+	thread_set_tls(tls);
+	for (unsigned int i = 0; i < 4 * ncpus(); i++) {
+		lost |= ctx_abi_fill_and_call(hop);
+		KEXPECT_EQ(thread_tls(), tls);
+	}
+	KEXPECT_EQ(lost, 0ul);
+	KEXPECT_EQ(thread_current()->cpu, hop_to);
+	thread_set_tls(0);
 }
