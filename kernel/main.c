@@ -127,9 +127,11 @@ __noreturn void kernel_main(struct boot_info *bi)
 	platform_init();
 	smp_boot();
 	/*
-	 * Main (tests, benchmarks) stays on the boot CPU unless it moves itself;
+	 * Main (tests, benchmarks) is a thread like any other from here: the
+	 * tick may preempt it. It stays on the boot CPU unless it moves itself;
 	 * what it creates inherits that (thread_create()).
 	 */
+	arch_irq_enable();
 	thread_set_affinity(0);
 	ready = arch_cycles() - boot_tsc;
 	get_arg(bi->cmdline, "kiln.mode", mode, sizeof(mode));
