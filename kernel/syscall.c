@@ -49,11 +49,11 @@ static void call_begins(struct thread *self)
 	self->in_syscall = true;
 }
 
-/* Interrupts disabled, the result in the frame. */
-static void call_ends(struct thread *self, struct cpu *cpu)
+/* Interrupts disabled, the result in the frame; maybe on another CPU than the call began. */
+static void call_ends(struct thread *self)
 {
 	self->in_syscall = false;
-	if (cpu->need_resched)
+	if (this_cpu()->need_resched)
 		sched_preempt_pending();
 }
 #else
@@ -72,10 +72,9 @@ static void call_begins(struct thread *self)
 	(void)self;
 }
 
-static void call_ends(struct thread *self, struct cpu *cpu)
+static void call_ends(struct thread *self)
 {
 	(void)self;
-	(void)cpu;
 }
 #endif
 
@@ -220,5 +219,5 @@ void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)
 		arch_irq_disable();
 	}
 	arch_syscall_set_result(tf, ret);
-	call_ends(self, cpu);
+	call_ends(self);
 }
