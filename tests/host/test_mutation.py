@@ -195,3 +195,65 @@ def test_c_statement_mutants_take_the_function_body():
             "\tif (x)\n\t\tcpu->c = 2;\n}\n")
     got = [(m.line, m.original) for m in mutation.c_statement_mutants("f.c", text, "f")]
     assert got == [(10, "cpu->a = t->b;"), (12, "cpu->c = 2;")]
+
+
+# ---------------------------------------------------------------------------
+# SMP: each CPU must find its own struct cpu
+
+# Where each arch's entry paths are generated, and how to load &cpus[0] into a register instead.
+ENTRY_OF = {"x86_64": "generated/entry.S", "arm64": "generated/vectors.S"}
+BOOT_CPU_PTR = {"x86_64": "movq\t$cpus, %s",
+                "arm64": "adrp\t%s, cpus\n\tadd\t%s, %s, :lo12:cpus"}
+# Tests that look at the CPU an entry ran on: an IPI handler on each CPU, a thread moving
+# across CPUs, a process hopping between them, threads stolen while preempted.
+SMP_SELECTION = "smp_each_cpu*,smp_this_cpu*,smp_user_thread*,smp_idle*,smp_callee*"
+
+
+def destination(arch, code):
+    """The register an instruction writes: AT&T's last operand, AArch64's first."""
+    ops = [o.strip() for o in code.split(None, 1)[1].split(",")]
+    return ops[-1] if arch == "x86_64" else ops[0]
+
+
+def wrong_cpu_mutants(build_dir, arch):
+    """For every place the entry code loads this CPU's struct cpu (percpu.load_cpu_ptr): its
+    last instruction replaced by a load of the boot CPU's, cpus[0]."""
+    file = ENTRY_OF[arch]
+    text = (build_dir / file).read_text()
+    src = text.splitlines()
+    hooks = json.loads((build_dir / (file + ".map")).read_text())["hooks"]
+    out = []
+    for h in hooks:
+        if h["component"] != "percpu" or h["hook"] != "load_cpu_ptr":
+            continue
+        last = max(n for n in range(h["lines"][0] - 1, h["lines"][1])
+                   if mutation._code(src[n]))
+        code = mutation._code(src[last])
+        reg = destination(arch, code)
+        replacement = BOOT_CPU_PTR[arch].replace("%s", reg)
+        out.append(mutation.Mutant(file, last, "load", "cpus[0] for this CPU", replacement,
+                                   code))
+    return out
+
+
+def test_wrong_cpu_mutants_load_the_boot_cpu():
+    text = "f:\n\tmovq\t%gs:0, %rbx\t/* percpu */\n"
+    m = mutation.Mutant("f.S", 1, "load", "x", BOOT_CPU_PTR["x86_64"].replace("%s", "%rbx"), "")
+    assert m.apply(text) == "f:\n\tmovq\t$cpus, %rbx\n"
+    assert destination("x86_64", "movq %gs:0, %rbx") == "%rbx"
+    assert destination("arm64", "mrs x19, tpidr_el1") == "x19"
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_mutation_every_cpu_pointer_load_is_checked_on_smp(arch, builds, tmp_path):
+    """On the smp profile (four CPUs), make each entry path's load of struct cpu * load the
+    boot CPU's instead: an SMP test must fail every time."""
+    b = builds.built("smp", arch)
+    mutants = wrong_cpu_mutants(b.path, arch)
+    assert mutants, "no percpu.load_cpu_ptr in %s of %s" % (ENTRY_OF[arch], b)
+    runner = mutation.MutationRunner(b.path, arch, ENTRY_OF[arch], SMP_SELECTION, tmp_path,
+                                     workers=WORKERS, timeout=BOOT_TIMEOUT * 3)
+    start = time.monotonic()
+    results = runner.run(mutants)
+    record_and_check("%s cpu pointer loads (smp, %s)" % (ENTRY_OF[arch], arch), runner, results,
+                     start)
