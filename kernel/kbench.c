@@ -1,6 +1,7 @@
 /* Benchmark runner: min and median cycles (or instructions) per operation. */
 #include <kiln/arch.h>
 #include <kiln/kbench.h>
+#include <kiln/thread.h>
 #include <kiln/filter.h>
 #include <kiln/platform.h>
 #include <kiln/printk.h>
@@ -50,6 +51,8 @@ static void run_one(const struct kbench_case *b, uint64_t hz, const char *unit)
 {
 	uint64_t per[KBENCH_BATCHES];
 
+	/* From the boot CPU, bound there (as each test: ktest.c), whatever the last one did. */
+	thread_set_affinity(0);
 	batch(b); /* warm caches and TCG's translation cache */
 	for (int i = 0; i < KBENCH_BATCHES; i++)
 		per[i] = per_op_x100(batch(b), b->ops, hz);
