@@ -47,7 +47,7 @@ void cpus_discover(const struct boot_info *bi, paddr_t rsdp)
 	if (!rsdp)
 		rsdp = acpi_find_rsdp(&mem);
 	if (acpi_madt_cpus(&mem, rsdp, listed, ARRAY_SIZE(listed), &found)) {
-		printk("acpi: %s at %#llx refused: %s; only the boot CPU runs\n", found.table,
+		printk("acpi: %s at 0x%llx refused: %s; only the boot CPU runs\n", found.table,
 		       (unsigned long long)found.table_pa, acpi_fault_str(found.fault));
 		return;
 	}
@@ -56,7 +56,7 @@ void cpus_discover(const struct boot_info *bi, paddr_t rsdp)
 		       "xAPIC mode\n",
 		       found.x2apic_only, ACPI_XAPIC_ID_MAX);
 	if (!in_ram(bi, AP_TRAMPOLINE_PA, AP_TRAMPOLINE_PA + PAGE_SIZE)) {
-		printk("smp: no RAM at %#x for the start-up trampoline; only the boot CPU runs\n",
+		printk("smp: no RAM at 0x%x for the start-up trampoline; only the boot CPU runs\n",
 		       AP_TRAMPOLINE_PA);
 		return;
 	}
@@ -90,7 +90,7 @@ static bool wait_answer(const struct cpu *cpu)
 
 	while (!ap_boot_taken()) {
 		if (arch_cycles() - start > timeout && ap_boot_cancel()) {
-			printk("smp: CPU %u (APIC ID %#x) did not answer INIT-SIPI-SIPI within %u ms\n",
+			printk("smp: CPU %u (APIC ID 0x%x) did not answer INIT-SIPI-SIPI within %u ms\n",
 			       cpu->index, cpu->hwid, ANSWER_TIMEOUT_US / 1000);
 			return false;
 		}
