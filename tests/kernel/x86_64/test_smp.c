@@ -2,7 +2,8 @@
  * x86_64 bring-up, as each online CPU sees itself: an IPI (a test-owned
  * software interrupt sent by APIC ID through platform_send_ipi()) makes the
  * CPU it reaches record its local APIC ID, this_cpu(), its descriptor tables
- * and its local APIC set-up; the boot CPU checks them against cpus[i].
+ * and its local APIC set-up; the boot CPU checks them against cpus[i], and
+ * that an NMI sent to it arrives.
  */
 #include <kiln/arch.h>
 #include <kiln/clock.h>
@@ -64,6 +65,19 @@ static bool ask(unsigned int irq, unsigned int i)
 	return true;
 }
 
+/* An NMI sent to cpus[i] by APIC ID arrives: its NMI path (IST stack, per-CPU pointer) works. */
+static bool nmi_arrives(unsigned int i)
+{
+	unsigned long before = __atomic_load_n(&cpus[i].nmi_count, __ATOMIC_RELAXED);
+	uint64_t deadline = clock_ns() + ANSWER_TIMEOUT_NS;
+
+	lapic_send_nmi(cpus[i].hwid);
+	while (__atomic_load_n(&cpus[i].nmi_count, __ATOMIC_RELAXED) == before)
+		if (clock_ns() > deadline)
+			return false;
+	return true;
+}
+
 /* Every online CPU answers an IPI as itself, set up as the boot CPU is; returns how many. */
 static unsigned int check_every_cpu(struct ktest *kt)
 {
@@ -97,6 +111,7 @@ static unsigned int check_every_cpu(struct ktest *kt)
 		KEXPECT_EQ(seen.lint1 & (LAPIC_LVT_MASKED | LAPIC_LVT_DELIVERY), LAPIC_LVT_NMI);
 		KEXPECT_EQ(seen.lvt_timer, boot.lvt_timer);
 		KEXPECT_EQ(seen.timer_init, boot.timer_init);
+		KEXPECT_TRUE(nmi_arrives(i));
 	}
 	if (!irqs)
 		arch_irq_disable();
