@@ -1,4 +1,5 @@
-/* The x86_64 structure fields assembly uses: struct cpu's (entry code), struct ap_boot's (trampoline.S). */
+/* The x86_64 structure fields assembly uses: struct cpu's (entry code), struct ap_boot's
+ * (trampoline.S). */
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
 #include <arch/ap_boot.h>

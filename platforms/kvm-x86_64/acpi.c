@@ -9,25 +9,25 @@
 #include <kiln/string.h>
 #include <platform/acpi.h>
 
-#define RSDP_V1_LEN	 20
-#define RSDP_V2_LEN	 36
-#define RSDP_REVISION	 15
-#define RSDP_RSDT	 16
-#define RSDP_LENGTH	 20
-#define RSDP_XSDT	 24
-#define SDT_HEADER_LEN	 36
-#define SDT_LENGTH	 4
-#define MADT_LAPIC_ADDR	 36
-#define MADT_ENTRIES	 44 /* header, local APIC address, flags */
+#define RSDP_V1_LEN	20
+#define RSDP_V2_LEN	36
+#define RSDP_REVISION	15
+#define RSDP_RSDT	16
+#define RSDP_LENGTH	20
+#define RSDP_XSDT	24
+#define SDT_HEADER_LEN	36
+#define SDT_LENGTH	4
+#define MADT_LAPIC_ADDR 36
+#define MADT_ENTRIES	44 /* header, local APIC address, flags */
 
 /* MADT entry types, the length each needs, and where the fields lie. */
-#define MADT_LAPIC		 0 /* processor uid (1), APIC ID (1), flags (4) */
-#define MADT_LAPIC_LEN		 8
-#define MADT_LAPIC_OVERRIDE	 5 /* reserved (2), 64-bit local APIC address */
-#define MADT_LAPIC_OVERRIDE_LEN	 12
-#define MADT_X2APIC		 9 /* reserved (2), x2APIC ID (4), flags (4), uid (4) */
-#define MADT_X2APIC_LEN		 16
-#define MADT_CPU_ENABLED	 1
+#define MADT_LAPIC		0 /* processor uid (1), APIC ID (1), flags (4) */
+#define MADT_LAPIC_LEN		8
+#define MADT_LAPIC_OVERRIDE	5 /* reserved (2), 64-bit local APIC address */
+#define MADT_LAPIC_OVERRIDE_LEN 12
+#define MADT_X2APIC		9 /* reserved (2), x2APIC ID (4), flags (4), uid (4) */
+#define MADT_X2APIC_LEN		16
+#define MADT_CPU_ENABLED	1
 
 #define BDA_EBDA_SEGMENT 0x40e
 #define EBDA_SCAN_LEN	 1024

@@ -86,11 +86,13 @@ static void delay_us(uint64_t us)
 /* True once the CPU has taken its block (arch/ap_boot.h), false if it never does. */
 static bool wait_answer(const struct cpu *cpu)
 {
-	uint64_t start = arch_cycles(), timeout = platform_cycles_per_sec() * ANSWER_TIMEOUT_US / 1000000;
+	uint64_t start = arch_cycles(),
+		 timeout = platform_cycles_per_sec() * ANSWER_TIMEOUT_US / 1000000;
 
 	while (!ap_boot_taken()) {
 		if (arch_cycles() - start > timeout && ap_boot_cancel()) {
-			printk("smp: CPU %u (APIC ID 0x%x) did not answer INIT-SIPI-SIPI within %u ms\n",
+			printk("smp: CPU %u (APIC ID 0x%x) did not answer INIT-SIPI-SIPI within %u "
+			       "ms\n",
 			       cpu->index, cpu->hwid, ANSWER_TIMEOUT_US / 1000);
 			return false;
 		}

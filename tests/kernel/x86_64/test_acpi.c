@@ -150,11 +150,11 @@ static void build(void)
 	put32(m + 40, 1);
 	for (unsigned int id = 0; id < 3; id++) {
 		e = madt_entry(m, &off, 0, 8);
-		put8(e + 2, id);			 /* processor uid */
-		put8(e + 3, id == 2 ? 5 : id);		 /* APIC ID */
-		put32(e + 4, id == 2 ? 0 : 1);		 /* flags: enabled */
+		put8(e + 2, id);	       /* processor uid */
+		put8(e + 3, id == 2 ? 5 : id); /* APIC ID */
+		put32(e + 4, id == 2 ? 0 : 1); /* flags: enabled */
 	}
-	e = madt_entry(m, &off, 1, 12);			 /* I/O APIC */
+	e = madt_entry(m, &off, 1, 12); /* I/O APIC */
 	put32(e + 4, 0xfec00000);
 	e = madt_entry(m, &off, 9, 16);
 	put32(e + 4, 7);
@@ -182,13 +182,13 @@ static enum acpi_fault parse(struct acpi_cpus *out)
 	return acpi_madt_cpus(&fake, PA(RSDP), hwids, ARRAY_SIZE(hwids), out);
 }
 
-#define KEXPECT_REFUSED(table_name, want)                  \
-	do {                                               \
-		struct acpi_cpus out_;                     \
-		KEXPECT_EQ(parse(&out_), want);            \
-		KEXPECT_EQ(out_.fault, want);              \
-		KEXPECT_STREQ(out_.table, table_name);     \
-		KEXPECT_EQ(out_.n, 0);                     \
+#define KEXPECT_REFUSED(table_name, want)              \
+	do {                                           \
+		struct acpi_cpus out_;                 \
+		KEXPECT_EQ(parse(&out_), want);        \
+		KEXPECT_EQ(out_.fault, want);          \
+		KEXPECT_STREQ(out_.table, table_name); \
+		KEXPECT_EQ(out_.n, 0);                 \
 	} while (0)
 
 static void check_good(struct ktest *kt, paddr_t rsdp)

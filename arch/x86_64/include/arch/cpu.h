@@ -11,7 +11,7 @@
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
 /* Bits, as plain numbers: boot and entry assembly use them too. */
-#define EFER_SCE 0x1	 /* SYSCALL/SYSRET enabled */
+#define EFER_SCE 0x1   /* SYSCALL/SYSRET enabled */
 #define EFER_LME 0x100 /* long mode enabled */
 #define EFER_NXE 0x800 /* the NX bit of page-table entries */
 

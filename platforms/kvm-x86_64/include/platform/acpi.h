@@ -19,8 +19,9 @@ enum acpi_fault {
 	ACPI_UNREADABLE,    /* the table lies outside readable memory */
 	ACPI_BAD_SIGNATURE, /* not the table its referrer says */
 	ACPI_BAD_LENGTH,    /* below its minimum, beyond ACPI_TABLE_MAX, or a partial entry */
-	ACPI_BAD_CHECKSUM,  /* its bytes (RSDP: the first 20, or all of a revision 2) do not sum to 0 */
-	ACPI_BAD_ENTRY,	    /* a MADT entry shorter than its type needs, or past the table's end */
+	ACPI_BAD_CHECKSUM, /* its bytes (RSDP: the first 20, or all of a revision 2) do not sum to 0
+			    */
+	ACPI_BAD_ENTRY,	   /* a MADT entry shorter than its type needs, or past the table's end */
 };
 
 /* A table longer than this is refused (a MADT of 256 CPUs takes 2 KiB). */
@@ -33,7 +34,8 @@ struct acpi_cpus {
 	unsigned int n;		  /* enabled CPUs with an xAPIC ID: the hwids written */
 	unsigned int x2apic_only; /* enabled CPUs with an ID above ACPI_XAPIC_ID_MAX: skipped */
 	paddr_t lapic_pa;	  /* the local APICs' physical address */
-	/* When refused: the table ("RSDP", "RSDT", "XSDT", "MADT"), where (0: not found), the fault. */
+	/* When refused: the table ("RSDP", "RSDT", "XSDT", "MADT"), where (0: not found), the
+	 * fault. */
 	const char *table;
 	paddr_t table_pa;
 	enum acpi_fault fault;
