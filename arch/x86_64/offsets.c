@@ -1,5 +1,4 @@
-/* The x86_64 structure fields assembly uses: struct cpu's (entry code), struct ap_boot's
- * (trampoline.S). */
+/* Structure fields x86_64 assembly uses: struct cpu's (entry code), struct ap_boot's (trampoline). */
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
 #include <arch/ap_boot.h>

@@ -75,24 +75,27 @@ unsigned int platform_cpu_list(unsigned int *hwids, unsigned int max)
 	return nr_listed;
 }
 
+static uint64_t us_to_cycles(uint64_t us)
+{
+	return platform_cycles_per_sec() * us / 1000000;
+}
+
 static void delay_us(uint64_t us)
 {
-	uint64_t start = arch_cycles(), cycles = platform_cycles_per_sec() * us / 1000000;
+	uint64_t start = arch_cycles();
 
-	while (arch_cycles() - start < cycles)
+	while (arch_cycles() - start < us_to_cycles(us))
 		arch_cpu_relax();
 }
 
 /* True once the CPU has taken its block (arch/ap_boot.h), false if it never does. */
 static bool wait_answer(const struct cpu *cpu)
 {
-	uint64_t start = arch_cycles(),
-		 timeout = platform_cycles_per_sec() * ANSWER_TIMEOUT_US / 1000000;
+	uint64_t start = arch_cycles();
 
 	while (!ap_boot_taken()) {
-		if (arch_cycles() - start > timeout && ap_boot_cancel()) {
-			printk("smp: CPU %u (APIC ID 0x%x) did not answer INIT-SIPI-SIPI within %u "
-			       "ms\n",
+		if (arch_cycles() - start > us_to_cycles(ANSWER_TIMEOUT_US) && ap_boot_cancel()) {
+			printk("smp: CPU %u (APIC ID 0x%x) did not answer its start-up IPIs in %u ms\n",
 			       cpu->index, cpu->hwid, ANSWER_TIMEOUT_US / 1000);
 			return false;
 		}
