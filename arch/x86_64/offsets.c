@@ -1,4 +1,4 @@
-/* Structure fields x86_64 assembly uses: struct cpu's (entry code), struct ap_boot's (trampoline). */
+/* Structure fields x86_64 assembly uses: struct cpu's (entry code), struct ap_boot's. */
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
 #include <arch/ap_boot.h>

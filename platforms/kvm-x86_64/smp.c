@@ -95,7 +95,7 @@ static bool wait_answer(const struct cpu *cpu)
 
 	while (!ap_boot_taken()) {
 		if (arch_cycles() - start > us_to_cycles(ANSWER_TIMEOUT_US) && ap_boot_cancel()) {
-			printk("smp: CPU %u (APIC ID 0x%x) did not answer its start-up IPIs in %u ms\n",
+			printk("smp: CPU %u (APIC ID 0x%x) did not answer start-up IPIs in %u ms\n",
 			       cpu->index, cpu->hwid, ANSWER_TIMEOUT_US / 1000);
 			return false;
 		}
