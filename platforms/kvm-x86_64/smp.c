@@ -47,8 +47,12 @@ void cpus_discover(const struct boot_info *bi, paddr_t rsdp)
 	if (!rsdp)
 		rsdp = acpi_find_rsdp(&mem);
 	if (acpi_madt_cpus(&mem, rsdp, listed, ARRAY_SIZE(listed), &found)) {
-		printk("acpi: %s at 0x%llx refused: %s; only the boot CPU runs\n", found.table,
-		       (unsigned long long)found.table_pa, acpi_fault_str(found.fault));
+		if (found.fault == ACPI_NOT_FOUND)
+			printk("acpi: no %s found", found.table);
+		else
+			printk("acpi: %s at 0x%llx refused: %s", found.table,
+			       (unsigned long long)found.table_pa, acpi_fault_str(found.fault));
+		printk("; only the boot CPU runs\n");
 		return;
 	}
 	if (found.x2apic_only)
