@@ -15,6 +15,7 @@
 #include <kiln/smp.h>
 #include <kiln/string.h>
 #include <kiln/trap.h>
+#include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
 
@@ -30,6 +31,7 @@ static struct seen {
 	struct cpu *self;
 	struct desc_ptr gdtr, idtr;
 	uint16_t tr;
+	uint64_t cr0, cr4, efer, star, lstar, sfmask;
 	uint32_t lint1, lvt_timer, timer_init;
 	bool done;
 } seen;
@@ -39,6 +41,12 @@ static void record(struct seen *s)
 	s->apic_id = lapic_id();
 	s->self = this_cpu();
 	asm volatile("sgdt %0; sidt %1; str %2" : "=m"(s->gdtr), "=m"(s->idtr), "=r"(s->tr));
+	s->cr0 = read_cr0();
+	s->cr4 = read_cr4();
+	s->efer = rdmsr(MSR_EFER);
+	s->star = rdmsr(MSR_STAR);
+	s->lstar = rdmsr(MSR_LSTAR);
+	s->sfmask = rdmsr(MSR_SFMASK);
 	s->lint1 = lapic_read(LAPIC_REG_LINT1);
 	s->lvt_timer = lapic_read(LAPIC_REG_LVT_TIMER);
 	s->timer_init = lapic_read(LAPIC_REG_TIMER_INIT);
@@ -106,6 +114,13 @@ static unsigned int check_every_cpu(struct ktest *kt)
 			   ist_stack_base(i, IST_NMI) + CONFIG_X86_IST_STACK_SIZE);
 		KEXPECT_EQ(seen.idtr.base, boot.idtr.base);
 		KEXPECT_EQ(seen.idtr.limit, boot.idtr.limit);
+		/* The features the boot CPU turned on (SMEP, SMAP, SSE, NX, SYSCALL...). */
+		KEXPECT_EQ(seen.cr0, boot.cr0);
+		KEXPECT_EQ(seen.cr4, boot.cr4);
+		KEXPECT_EQ(seen.efer, boot.efer);
+		KEXPECT_EQ(seen.star, boot.star);
+		KEXPECT_EQ(seen.lstar, boot.lstar);
+		KEXPECT_EQ(seen.sfmask, boot.sfmask);
 		/* LINT1 an unmasked NMI (QEMU's inject-nmi), the tick as the boot CPU's. */
 		KEXPECT_EQ(seen.lint1, lapic_nmi_lint1());
 		KEXPECT_EQ(seen.lint1 & (LAPIC_LVT_MASKED | LAPIC_LVT_DELIVERY), LAPIC_LVT_NMI);
