@@ -4,15 +4,9 @@
  * (identity + direct map + kernel image, 2 MiB pages), enter long mode and
  * continue in the higher half. C takes over in arch_start().
  */
+#include <arch/cpu.h>
 #include <arch/layout.h>
 
-#define CR0_PE  (1 << 0)
-#define CR0_WP  (1 << 16)
-#define CR0_PG  (1 << 31)
-#define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
 #define PTE_P   0x1
 #define PTE_W   0x2
 #define PTE_PS  0x80
@@ -107,8 +101,13 @@ boot_gdt_ptr:
 boot_tsc_low:	.quad 0
 boot_param_low:	.quad 0
 
+	/*
+	 * Kept for good (the image's reserved memory): secondary CPUs enter long
+	 * mode on them too (trampoline.S), as their root lies below 4 GiB.
+	 */
 	.section .boot.bss, "aw", @nobits
 	.balign 4096
+	.globl boot_pml4
 boot_pml4:		.skip 4096
 boot_pdpt:		.skip 4096
 boot_pdpt_kernel:	.skip 4096

@@ -24,6 +24,13 @@ struct desc_ptr {
 
 extern const uintptr_t trap_stub_table[256];
 
+/*
+ * One IDT for all CPUs, filled by the boot CPU before any other starts and
+ * only read after: every gate is the same on every CPU (the same stub, the
+ * same IST index), and what differs per CPU, the stacks an IST index and a
+ * trap from user mode land on, is in each CPU's own TSS. Copies would be
+ * 4 KiB each of identical bytes.
+ */
 static struct idt_gate idt[256] __aligned(16);
 
 /*

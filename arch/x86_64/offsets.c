@@ -1,6 +1,7 @@
-/* struct cpu's x86_64 fields the generated entry code uses. */
+/* Structure fields x86_64 assembly uses: struct cpu's (entry code), struct ap_boot's. */
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
+#include <arch/ap_boot.h>
 
 void gen_offsets(void);
 
@@ -8,4 +9,8 @@ void gen_offsets(void)
 {
 	OFFSET(CPU_SYSCALL_SP, cpu, arch.syscall_sp);
 	OFFSET(CPU_SYSCALL_USER_SP, cpu, arch.syscall_user_sp);
+	OFFSET(AP_BOOT_CR3, ap_boot, cr3);
+	OFFSET(AP_BOOT_STACK_TOP, ap_boot, stack_top);
+	OFFSET(AP_BOOT_HWID, ap_boot, hwid);
+	OFFSET(AP_BOOT_CPU, ap_boot, cpu);
 }

@@ -7,6 +7,7 @@
 #include <arch/desc.h>
 #include <arch/fpu.h>
 #include <arch/lapic.h>
+#include "setup.h"
 
 #define CPUID1_ECX_RDRAND (1u << 30)
 
@@ -23,13 +24,19 @@ uint64_t arch_random_seed(void)
 	return ok ? val : arch_cycles() * 0x9e3779b97f4a7c15ull;
 }
 
-static void arch_cpu_init(struct cpu *cpu)
+/*
+ * Everything a CPU sets up for itself, the boot CPU here and every other
+ * in arch_secondary_start(): its GDT and TSS (its IST stacks) and the shared
+ * IDT, x87/SSE, this_cpu(), SMEP/SMAP and the SYSCALL MSRs, and last its
+ * local APIC, whose LINT1 NMI needs all of the above.
+ */
+void arch_cpu_init(struct cpu *cpu)
 {
 	desc_init_cpu(cpu);
 	fpu_init();
-	cpu->hwid = lapic_id();
 	percpu_install(cpu);
 	user_mode_init_cpu(cpu);
+	lapic_cpu_init();
 }
 
 __noreturn void arch_start(paddr_t boot_param)
@@ -39,6 +46,7 @@ __noreturn void arch_start(paddr_t boot_param)
 	platform_console_init();
 	lapic_init();
 	cpus[0].index = 0;
+	cpus[0].hwid = lapic_id();
 	arch_cpu_init(&cpus[0]);
 	bi = platform_boot_info(boot_param);
 	kernel_main(bi);

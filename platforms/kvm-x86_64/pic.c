@@ -1,6 +1,7 @@
 /*
- * Interrupt sources: the legacy 8259 PICs, masked, and the LAPIC timer tick;
- * the LAPIC acknowledges and ends every interrupt.
+ * Interrupt sources: the legacy 8259 PICs, masked, each CPU's LAPIC timer
+ * tick and the software interrupts (IPIs); the LAPIC acknowledges and ends
+ * every interrupt.
  *
  * The legacy 8259 PICs. Firmware leaves them routing the PIT to vector 8,
  * which would arrive as a bogus #DF once interrupts are on: move them above
@@ -8,7 +9,9 @@
  */
 #include <generated/autoconf.h>
 #include <kiln/clock.h>
+#include <kiln/cpu.h>
 #include <kiln/irq.h>
+#include <kiln/panic.h>
 #include <kiln/platform.h>
 #include <arch/lapic.h>
 #include <arch/cpu.h>
@@ -52,6 +55,12 @@ void platform_init(void)
 	lapic_timer_start(TIMER_VECTOR, CONFIG_HZ);
 }
 
+/* A secondary CPU's tick (arch_cpu_init() enabled its local APIC already). */
+void platform_cpu_init(void)
+{
+	lapic_timer_start(TIMER_VECTOR, CONFIG_HZ);
+}
+
 /* The vector is the IRQ number; the LAPIC's spurious vector must not be ended. */
 struct irq_ack platform_irq_ack(unsigned int vector)
 {
@@ -64,12 +73,19 @@ void platform_irq_eoi(struct irq_ack ack)
 	lapic_eoi();
 }
 
+/* Vectors 0x40-0x47: above the timer's, every CPU's local APIC takes them. */
 unsigned int platform_self_irq(unsigned int n)
 {
+	BUG_ON(n >= PLATFORM_SOFT_IRQS);
 	return SELF_IRQ_VECTOR + n;
 }
 
 void platform_send_self_irq(unsigned int irq)
 {
 	lapic_send_self_ipi(irq);
+}
+
+void platform_send_ipi(const struct cpu *target, unsigned int irq)
+{
+	lapic_send_ipi(target->hwid, irq);
 }

@@ -4,11 +4,16 @@
 #include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <kiln/string.h>
+#include <arch/ap_boot.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
+#include <platform/acpi.h>
 
 #define HVM_START_MAGIC 0x336ec578
 #define E820_RAM	1
+#define REAL_MODE_END	0x100000
+
+STATIC_ASSERT(AP_TRAMPOLINE_PA + PAGE_SIZE <= REAL_MODE_END, "the trampoline page stays reserved");
 
 struct hvm_start_info {
 	uint32_t magic;
@@ -90,11 +95,15 @@ struct boot_info *platform_boot_info(paddr_t param)
 			add_range(boot_info.firmware, &boot_info.nfirmware, map[i].addr, end);
 	}
 
-	/* Real-mode memory (BIOS data, EBDA, start_info itself) is never handed out. */
-	add_range(boot_info.reserved, &boot_info.nreserved, 0, 0x100000);
+	/*
+	 * Real-mode memory (BIOS data, EBDA, start_info itself, and the page that
+	 * starts the other CPUs, AP_TRAMPOLINE_PA) is never handed out.
+	 */
+	add_range(boot_info.reserved, &boot_info.nreserved, 0, REAL_MODE_END);
 	add_range(boot_info.reserved, &boot_info.nreserved, KERNEL_LOAD_PA,
 		  virt_to_phys(_kernel_end));
 	add_range(boot_info.reserved, &boot_info.nreserved, param,
 		  param + sizeof(struct hvm_start_info));
+	cpus_discover(&boot_info, si->rsdp_paddr);
 	return &boot_info;
 }

@@ -10,8 +10,10 @@
 #define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
-/* Bits, as plain numbers: entry assembly uses them too. */
-#define EFER_SCE 0x1 /* SYSCALL/SYSRET enabled */
+/* Bits, as plain numbers: boot and entry assembly use them too. */
+#define EFER_SCE 0x1   /* SYSCALL/SYSRET enabled */
+#define EFER_LME 0x100 /* long mode enabled */
+#define EFER_NXE 0x800 /* the NX bit of page-table entries */
 
 #define RFLAGS_RESERVED 0x2 /* always set */
 #define RFLAGS_TF	0x100
@@ -21,7 +23,11 @@
 #define RFLAGS_RF	0x10000
 #define RFLAGS_AC	0x40000
 
+#define CR0_PE	 0x1
+#define CR0_WP	 0x10000 /* write protection applies to the kernel too */
 #define CR0_AM	 0x40000 /* alignment checks at CPL 3 when RFLAGS.AC is set */
+#define CR0_PG	 0x80000000
+#define CR4_PAE	 0x20
 #define CR4_SMEP 0x100000
 #define CR4_SMAP 0x200000
 
