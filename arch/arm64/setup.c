@@ -88,7 +88,7 @@ __noreturn void arch_start(paddr_t boot_param)
 	arm64_cpu_init(&cpus[0]);
 	platform_console_init();
 	if (!mpidr_hwid_fits(mpidr))
-		panic("arm64: boot CPU MPIDR %#lx does not pack into a CPU id (arch/hwid.h)",
+		panic("arm64: boot CPU MPIDR 0x%lx does not pack into a CPU id (arch/hwid.h)",
 		      (unsigned long)mpidr);
 	printk("arm64: PAN: %s\n",
 	       arm64_pan ? "on" : "not on this CPU (user memory is open to the kernel)");

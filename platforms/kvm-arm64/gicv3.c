@@ -109,7 +109,7 @@ static void gicv3_cpu_init(void)
 	volatile uint8_t *rd = find_redistributor(mpidr);
 
 	if (!rd)
-		panic("GICv3: no redistributor for the CPU with MPIDR %#lx", (unsigned long)mpidr);
+		panic("GICv3: no redistributor for the CPU with MPIDR 0x%lx", (unsigned long)mpidr);
 	*reg32(rd, GICR_WAKER) &= ~WAKER_SLEEP;
 	while (*reg32(rd, GICR_WAKER) & WAKER_ASLEEP)
 		arch_cpu_relax();

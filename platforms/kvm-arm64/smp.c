@@ -69,7 +69,7 @@ unsigned int platform_cpu_list(unsigned int *hwids, unsigned int max)
 
 	for (unsigned int i = 0; i < board_nr_cpus; i++) {
 		if (cannot_start[i] && !is_boot_cpu(board_cpu_mpidr[i])) {
-			printk("smp: CPU with MPIDR %#llx left parked: %s\n",
+			printk("smp: CPU with MPIDR 0x%llx left parked: %s\n",
 			       (unsigned long long)board_cpu_mpidr[i], cannot_start[i]);
 			continue;
 		}
@@ -102,14 +102,14 @@ bool platform_cpu_start(struct cpu *cpu, uintptr_t stack_top)
 	int err;
 
 	if (!hwid_to_mpidr(cpu->hwid, &mpidr)) {
-		printk("smp: CPU %u: no startable CPU node with hw id %#x\n", cpu->index,
+		printk("smp: CPU %u: no startable CPU node with hw id 0x%x\n", cpu->index,
 		       cpu->hwid);
 		return false;
 	}
 	entry = arm64_secondary_entry(cpu, stack_top, &context);
 	err = psci_cpu_on(mpidr, entry, context);
 	if (err != PSCI_SUCCESS) {
-		printk("smp: CPU %u (MPIDR %#llx): PSCI CPU_ON failed: %s (%d)\n", cpu->index,
+		printk("smp: CPU %u (MPIDR 0x%llx): PSCI CPU_ON failed: %s (%d)\n", cpu->index,
 		       (unsigned long long)mpidr, psci_strerror(err), err);
 		return false;
 	}
