@@ -47,7 +47,7 @@ KTEST(arm64_device_tree_cpus_have_distinct_ids)
 /* What the CPU that took the test's IPI saw; the test sends one at a time. */
 static struct {
 	unsigned long hits;
-	uint64_t mpidr;
+	uint64_t mpidr, el;
 	struct cpu *self;      /* this_cpu() in the handler */
 	struct cpu *entry_cpu; /* what the IRQ entry code found (percpu's load_cpu_ptr) */
 } seen;
@@ -81,6 +81,7 @@ static void note_ipi(unsigned int irq, void *arg)
 	(void)irq;
 	(void)arg;
 	seen.mpidr = read_sysreg(mpidr_el1);
+	seen.el = (read_sysreg(CurrentEL) >> 2) & 3;
 	seen.self = this_cpu();
 	seen.entry_cpu = slot >= 0 ? entry_cpu_of[slot] : NULL;
 	__atomic_fetch_add(&seen.hits, 1, __ATOMIC_RELEASE);
@@ -89,7 +90,8 @@ static void note_ipi(unsigned int irq, void *arg)
 /*
  * On every online CPU, reached by platform_send_ipi() (the boot CPU by its
  * own SGI): the MPIDR read there is the one cpus[i].hwid packs, this_cpu()
- * and the entry code's CPU pointer are &cpus[i], and the SGI arrives once.
+ * and the entry code's CPU pointer are &cpus[i], it runs at EL1, and the
+ * SGI arrives once.
  */
 KTEST(arm64_ipi_reaches_each_cpu_and_it_knows_itself)
 {
@@ -111,6 +113,7 @@ KTEST(arm64_ipi_reaches_each_cpu_and_it_knows_itself)
 		printk("# CPU %u: MPIDR 0x%lx, hw id 0x%x, %lu IPI(s)\n", i,
 		       (unsigned long)seen.mpidr, cpus[i].hwid, seen.hits);
 		KEXPECT_EQ(seen.hits, 1);
+		KEXPECT_EQ(seen.el, 1); /* entered at EL2 (virtualization=on), it dropped to EL1 */
 		KEXPECT_EQ(mpidr_to_hwid(seen.mpidr), cpus[i].hwid);
 		KEXPECT_EQ(seen.mpidr & MPIDR_AFFINITY, cpus[i].arch.mpidr & MPIDR_AFFINITY);
 		KEXPECT_EQ(seen.self, &cpus[i]);
