@@ -84,6 +84,7 @@ __noreturn void arch_start(paddr_t boot_param)
 	struct boot_info *bi;
 
 	arm64_pan = ID_AA64MMFR1_PAN(read_sysreg(id_aa64mmfr1_el1)) != 0;
+	cpus[0].index = 0;
 	cpus[0].hwid = arch_cpu_hwid();
 	arm64_cpu_init(&cpus[0]);
 	platform_console_init();

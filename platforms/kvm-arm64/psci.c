@@ -44,16 +44,12 @@ void psci_init(const struct fdt *fdt)
 	present = true;
 }
 
-bool psci_present(void)
-{
-	return present;
-}
-
 uint32_t psci_version(void)
 {
 	return present ? psci_call(PSCI_VERSION, 0, 0, 0) : 0;
 }
 
+/* Without PSCI (e.g. -M virt,secure=on) nothing can start a CPU. */
 int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context)
 {
 	if (!present)

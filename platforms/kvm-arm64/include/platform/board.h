@@ -37,7 +37,6 @@ enum {
 };
 
 void psci_init(const struct fdt *fdt);
-bool psci_present(void);
 __noreturn void psci_system_off(void);
 uint32_t psci_version(void);
 /* CPU_ON: start the CPU with affinity mpidr at physical address entry, x0 = context. */
