@@ -1,13 +1,18 @@
 /*
- * arm64 entry from QEMU -kernel: MMU and caches off, IRQs masked, at EL1
- * or EL2, x0 = DTB address for a raw Image or 0 for an ELF (then the DTB
- * sits at the start of RAM). Drop to EL1, map the low 4 GiB at both the
- * identity and the linear map with 1 GiB blocks, turn the MMU on and
- * continue at the linked (TTBR1) address. C takes over in arch_start().
+ * arm64 entry from QEMU -kernel (_start, the boot CPU) and from PSCI CPU_ON
+ * (secondary_entry): MMU and caches off, IRQs masked, at EL1 or EL2. The
+ * boot CPU gets x0 = DTB address for a raw Image or 0 for an ELF (then the
+ * DTB sits at the start of RAM); a secondary CPU the physical address of
+ * its struct cpu. Both drop to EL1 and turn the MMU on the same way
+ * (cpu_setup, mmu_on) with the identity map of the low 4 GiB in TTBR0, and
+ * continue at the linked (TTBR1) address: the boot CPU with the boot tables,
+ * which map that memory at the linear map too, in arch_start(); a secondary
+ * CPU with the kernel's tables, in arch_secondary_start().
  */
 #include <arch/layout.h>
 #include <arch/psr.h>
 #include <kiln/kstack.h>
+#include <generated/offsets.h>
 
 #define CURRENTEL_EL2   (2 << 2)
 #define HCR_EL2_RW      (1 << 31)
@@ -33,15 +38,7 @@ _start:
 	isb
 	mrs	x20, cntvct_el0		/* entry time: start of the boot-cost figure */
 	mov	x21, x0			/* boot parameter (DTB address or 0) */
-
-	mrs	x0, CurrentEL
-	cmp	x0, #CURRENTEL_EL2
-	b.ne	in_el1
-	bl	drop_from_el2
-in_el1:
-	msr	daifset, #0xf
-	mov	x0, #CPACR_FPEN
-	msr	cpacr_el1, x0
+	bl	cpu_setup
 
 	/* Zero .bss and the boot tables (the loader does too; do not rely on it). */
 	adrp	x0, __bss_start
@@ -74,6 +71,46 @@ in_el1:
 	orr	x2, x0, #TABLE
 	str	x2, [x1]
 
+	adrp	x0, boot_l0
+	bl	mmu_on
+	ldr	x0, =start_linked
+	br	x0
+
+/*
+ * A secondary CPU, started by PSCI CPU_ON (arm64_secondary_entry()): x0 =
+ * the physical address of its struct cpu, whose start_ttbr1 and start_sp
+ * the boot CPU wrote and cleaned to memory, where this CPU reads them
+ * before its MMU and caches are on.
+ */
+	.globl secondary_entry
+secondary_entry:
+	mov	x19, x0
+	bl	cpu_setup
+	ldr	x0, [x19, #CPU_START_TTBR1]
+	bl	mmu_on
+	ldr	x0, =secondary_linked
+	br	x0
+
+/* Every CPU's first steps: to EL1, interrupts masked, FP/SIMD usable. Clobbers x0-x2. */
+cpu_setup:
+	mov	x2, x30			/* drop_from_el2 returns through x30 and uses x0, x1 */
+	mrs	x0, CurrentEL
+	cmp	x0, #CURRENTEL_EL2
+	b.ne	1f
+	bl	drop_from_el2
+1:	msr	daifset, #0xf
+	mov	x0, #CPACR_FPEN
+	msr	cpacr_el1, x0
+	ret	x2
+
+/*
+ * MMU on, the same way on every CPU: TTBR0 = the boot identity map (this
+ * code runs at its physical address), TTBR1 = x0. Clobbers x0-x2.
+ */
+mmu_on:
+	adrp	x1, boot_l0
+	msr	ttbr0_el1, x1
+	msr	ttbr1_el1, x0
 	ldr	x0, =MAIR_VALUE
 	msr	mair_el1, x0
 	mrs	x0, id_aa64mmfr0_el1
@@ -84,17 +121,13 @@ in_el1:
 	ldr	x2, =TCR_VALUE
 	orr	x2, x2, x0, lsl #32
 	msr	tcr_el1, x2
-	msr	ttbr0_el1, x1
-	msr	ttbr1_el1, x1
 	isb
 	tlbi	vmalle1
 	dsb	nsh
 	ldr	x0, =(SCTLR_EL1_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA | SCTLR_SA0)
 	msr	sctlr_el1, x0
 	isb
-
-	ldr	x0, =start_linked
-	br	x0
+	ret
 
 /* EL2 -> EL1: AArch64 EL1, timer and FP untrapped, GICv3 system registers usable. */
 drop_from_el2:
@@ -136,6 +169,17 @@ start_linked:
 	adrp	x0, boot_param
 	ldr	x0, [x0, :lo12:boot_param]
 	bl	arch_start
+	b	.
+
+/* x19: the struct cpu's physical address, now read through the linear map. */
+secondary_linked:
+	mov	x0, #LINEAR_MAP_BASE
+	add	x0, x19, x0
+	ldr	x1, [x0, #CPU_START_SP]
+	mov	sp, x1
+	mov	x29, xzr
+	mov	x30, xzr
+	bl	arch_secondary_start
 	b	.
 
 	.data

@@ -2,6 +2,7 @@
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <arch/sysreg.h>
+#include "cpu.h"
 
 /*
  * What TTBR0_EL1 points at until a user space is activated: a root with
@@ -15,18 +16,24 @@ static void tlb_flush_all(void)
 }
 
 /*
- * The kernel lives in the TTBR1 half. TTBR0 walks stay enabled (the boot
- * TCR_EL1 has EPD0 clear, T0SZ 16, 4 KiB granules, write-back walks): the
- * boot identity map makes way for the empty user space. Kernel stacks can
- * be mapped from now on: the boot CPU gets its overflow stack.
+ * TTBR0 walks stay enabled (the boot TCR_EL1 has EPD0 clear, T0SZ 16, 4 KiB
+ * granules, write-back walks): the boot identity map makes way for the
+ * empty user space. Kernel stacks can be mapped from now on: the CPU gets
+ * its overflow stack.
  */
-void arch_mmu_activate(pte_t *root)
+void arm64_mmu_cpu_init(struct cpu *cpu)
 {
-	write_sysreg(ttbr1_el1, virt_to_phys(root));
 	write_sysreg(ttbr0_el1, virt_to_phys(no_user_space));
 	isb();
 	tlb_flush_all();
-	arch_cpu_overflow_stack_init(this_cpu());
+	arch_cpu_overflow_stack_init(cpu);
+}
+
+/* The kernel lives in the TTBR1 half; a secondary CPU starts with it (arm64_secondary_entry()). */
+void arch_mmu_activate(pte_t *root)
+{
+	write_sysreg(ttbr1_el1, virt_to_phys(root));
+	arm64_mmu_cpu_init(this_cpu());
 }
 
 void arch_tlb_flush_all(void)

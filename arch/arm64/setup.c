@@ -7,6 +7,7 @@
 #include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <arch/sysreg.h>
+#include "cpu.h"
 
 #define ID_AA64ISAR0_RNDR(v) (((v) >> 60) & 0xf)
 #define ID_AA64MMFR1_PAN(v)  (((v) >> 20) & 0xf)
@@ -36,28 +37,26 @@ uint64_t arch_random_seed(void)
 }
 
 /*
- * PAN on when the CPU has it: EL1 accesses to user pages fault outside
- * arch_user_access_begin/end(), and SCTLR_EL1.SPAN = 0 sets PSTATE.PAN
- * again on every exception taken to EL1.
+ * PAN on when the CPU has it (arm64_pan, found by the boot CPU): EL1
+ * accesses to user pages fault outside arch_user_access_begin/end(), and
+ * SCTLR_EL1.SPAN = 0 sets PSTATE.PAN again on every exception taken to EL1.
  */
-static void pan_init(void)
+static void pan_enable(void)
 {
-	if (!ID_AA64MMFR1_PAN(read_sysreg(id_aa64mmfr1_el1))) {
-		printk("arm64: PAN: not on this CPU (user memory is open to the kernel)\n");
+	if (!arm64_pan)
 		return;
-	}
 	write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) & ~SCTLR_SPAN);
 	isb();
 	asm volatile(".arch_extension pan\n\tmsr pan, #1" : : : "memory");
-	arm64_pan = true;
-	printk("arm64: PAN: on\n");
 }
 
-static void arch_cpu_init(struct cpu *cpu)
+void arm64_cpu_init(struct cpu *cpu)
 {
+	write_sysreg(vbar_el1, (uintptr_t)exception_vectors);
+	isb();
+	pan_enable();
 	/* User mode may read the virtual counter (CNTVCT_EL0), as Linux's vDSO does. */
 	write_sysreg(cntkctl_el1, read_sysreg(cntkctl_el1) | CNTKCTL_EL0VCTEN);
-	cpu->hwid = arch_cpu_hwid();
 	cpu->arch.mpidr = read_sysreg(mpidr_el1);
 	cpu->arch.emergency_sp =
 		(uintptr_t)emergency_stacks[cpu->index] + sizeof(emergency_stacks[0]);
@@ -81,14 +80,19 @@ void arch_cpu_overflow_stack_init(struct cpu *cpu)
 
 __noreturn void arch_start(paddr_t boot_param)
 {
+	uint64_t mpidr = read_sysreg(mpidr_el1);
 	struct boot_info *bi;
 
-	write_sysreg(vbar_el1, (uintptr_t)exception_vectors);
-	isb();
-	platform_console_init();
-	pan_init();
+	arm64_pan = ID_AA64MMFR1_PAN(read_sysreg(id_aa64mmfr1_el1)) != 0;
 	cpus[0].index = 0;
-	arch_cpu_init(&cpus[0]);
+	cpus[0].hwid = arch_cpu_hwid();
+	arm64_cpu_init(&cpus[0]);
+	platform_console_init();
+	if (!mpidr_hwid_fits(mpidr))
+		panic("arm64: boot CPU MPIDR 0x%lx does not pack into a CPU id (arch/hwid.h)",
+		      (unsigned long)mpidr);
+	printk("arm64: PAN: %s\n",
+	       arm64_pan ? "on" : "not on this CPU (user memory is open to the kernel)");
 	bi = platform_boot_info(boot_param);
 	kernel_main(bi);
 }

@@ -7,15 +7,12 @@
 #include <kiln/string.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
-#include <arch/percpu.h>
 #include <platform/board.h>
 #include <platform/irqchip.h>
 
 extern char _kernel_end[];
 
 struct fdt board_fdt;
-uint64_t board_cpu_mpidr[ARCH_MAX_HWID];
-unsigned int board_nr_cpus;
 static struct boot_info boot_info;
 
 /*
@@ -55,24 +52,6 @@ static void parse_memory(const struct fdt *fdt)
 		panic("boot: the device tree has no memory node");
 }
 
-/* CPU nodes: their "reg" is the MPIDR affinity value PSCI CPU_ON and the GIC use. */
-static void parse_cpus(const struct fdt *fdt)
-{
-	for (int node = fdt_first_child(fdt, fdt_path_offset(fdt, "/cpus")); node >= 0;
-	     node = fdt_next_sibling(fdt, node)) {
-		const char *type = fdt_getprop_str(fdt, node, "device_type");
-		uint64_t mpidr, unused;
-		if (!type || strcmp(type, "cpu") || fdt_get_reg(fdt, node, 0, &mpidr, &unused))
-			continue;
-		if (board_nr_cpus == ARRAY_SIZE(board_cpu_mpidr))
-			panic("boot: more than %zu CPUs in the device tree",
-			      ARRAY_SIZE(board_cpu_mpidr));
-		board_cpu_mpidr[board_nr_cpus++] = mpidr;
-	}
-	if (!board_nr_cpus)
-		panic("boot: the device tree has no CPU nodes");
-}
-
 static void parse_chosen(const struct fdt *fdt)
 {
 	int node = fdt_path_offset(fdt, "/chosen");
@@ -92,7 +71,7 @@ struct boot_info *platform_boot_info(paddr_t param)
 		panic("boot: no usable device tree at %p: %s", (void *)virt_to_phys(dtb),
 		      fdt_strerror(err));
 	parse_memory(&board_fdt);
-	parse_cpus(&board_fdt);
+	board_parse_cpus(&board_fdt);
 	parse_chosen(&board_fdt);
 	add_range(boot_info.reserved, &boot_info.nreserved, virt_to_phys(dtb),
 		  virt_to_phys(dtb) + board_fdt.size);

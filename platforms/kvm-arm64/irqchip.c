@@ -1,4 +1,6 @@
-/* GIC front end: pick the driver matching the device tree, acknowledge and end IRQs. */
+/* GIC front end: pick the driver matching the device tree, acknowledge and end IRQs, send SGIs. */
+#include <kiln/arch.h>
+#include <kiln/cpu.h>
 #include <kiln/irq.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
@@ -27,9 +29,22 @@ void irqchip_init(const struct fdt *fdt)
 			      drivers[i].compatible);
 		chip = drivers[i].ops;
 		printk("irqchip: %s (%s)\n", chip->name, drivers[i].compatible);
+		irqchip_cpu_init();
 		return;
 	}
 	panic("irqchip: no supported GIC in the device tree");
+}
+
+/*
+ * Software interrupt n is SGI n: tests own SGIs 0-3, the kernel's IPIs 4-7
+ * (kiln/platform.h); 8-15 are unused. SGIs are per CPU: each CPU unmasks
+ * them all here, so that any of them can be sent to any online CPU.
+ */
+void irqchip_cpu_init(void)
+{
+	chip->cpu_init();
+	for (unsigned int n = 0; n < PLATFORM_SOFT_IRQS; n++)
+		chip->enable(platform_self_irq(n));
 }
 
 /* The IAR value is the token: EOI takes it back whole (GICv2 SGIs carry the sender in it). */
@@ -57,16 +72,27 @@ int irqchip_version(void)
 	return chip ? chip->version : 0;
 }
 
-/* SGIs 1-4: SGI 0 is left for the scheduler's future cross-CPU kicks. */
 unsigned int platform_self_irq(unsigned int n)
 {
-	unsigned int intid = 1 + n;
+	if (n >= PLATFORM_SOFT_IRQS)
+		panic("irqchip: software interrupt %u of %d", n, PLATFORM_SOFT_IRQS);
+	return n;
+}
 
-	chip->enable(intid);
-	return intid;
+/* The sender's stores before the SGI are visible to the target's handler. */
+void platform_send_ipi(const struct cpu *target, unsigned int irq)
+{
+	asm volatile("dsb ishst" : : : "memory");
+	chip->send_sgi(target, irq);
 }
 
 void platform_send_self_irq(unsigned int irq)
 {
-	chip->send_sgi_self(irq);
+	bool irqs = arch_irq_enabled();
+
+	/* No migration between finding this CPU and raising the SGI on it. */
+	arch_irq_disable();
+	platform_send_ipi(this_cpu(), irq);
+	if (irqs)
+		arch_irq_enable();
 }

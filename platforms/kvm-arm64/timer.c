@@ -1,4 +1,4 @@
-/* Generic timer: periodic interrupts from the EL1 virtual timer (CNTV). */
+/* Generic timer: periodic interrupts from each CPU's EL1 virtual timer (CNTV). */
 #include <generated/autoconf.h>
 #include <kiln/clock.h>
 #include <kiln/irq.h>
@@ -12,19 +12,20 @@
 /* /timer "interrupts": secure phys, non-secure phys, virtual, hypervisor; 3 cells each. */
 #define TIMER_IRQ_VIRT 2
 
-static uint64_t period, deadline;
+static uint64_t period;
+static unsigned int timer_intid;
 
 /*
- * Deadlines are absolute (CVAL), one period after the previous one: an
- * interrupt taken late (a busy host under TCG) does not shift later ticks,
- * and missed periods fire back to back until the count has caught up.
+ * Deadlines are absolute (CVAL, each CPU's own), one period after the
+ * previous one: an interrupt taken late (a busy host under TCG) does not
+ * shift later ticks, and missed periods fire back to back until the count
+ * has caught up.
  */
 static void timer_irq(unsigned int irq, void *arg)
 {
 	(void)irq;
 	(void)arg;
-	deadline += period;
-	write_sysreg(cntv_cval_el0, deadline);
+	write_sysreg(cntv_cval_el0, read_sysreg(cntv_cval_el0) + period);
 	clock_tick();
 }
 
@@ -42,15 +43,19 @@ static unsigned int virt_timer_intid(const struct fdt *fdt)
 	return GIC_PPI_BASE + fdt32_ld(cells + 12 * TIMER_IRQ_VIRT + 4);
 }
 
+/* One handler serves every CPU: the timer's PPI is the same number on each. */
 void timer_init(const struct fdt *fdt)
 {
-	unsigned int intid = virt_timer_intid(fdt);
-
+	timer_intid = virt_timer_intid(fdt);
 	period = platform_cycles_per_sec() / CONFIG_HZ;
-	deadline = read_sysreg(cntvct_el0) + period;
-	irq_register(intid, timer_irq, NULL);
-	irqchip_enable(intid);
-	write_sysreg(cntv_cval_el0, deadline);
+	irq_register(timer_intid, timer_irq, NULL);
+	timer_cpu_init();
+}
+
+void timer_cpu_init(void)
+{
+	irqchip_enable(timer_intid);
+	write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + period);
 	write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
 	isb();
 }

@@ -126,8 +126,11 @@ def _why_not(sym, value):
     if sym.choice is not None and value == "n":
         return "a choice needs one member set; select another member instead"
     if sym.ranges:
-        return "outside its allowed range %s" % ", ".join(
-            "%s..%s" % (lo.str_value, hi.str_value) for lo, hi, _ in sym.ranges)
+        # Kconfig applies the first range whose condition holds: each is named with its condition.
+        return "outside its allowed range %s" % ", else ".join(
+            "%s..%s" % (lo.str_value, hi.str_value) +
+            ("" if cond is sym.kconfig.y else " if %s" % kconfiglib.expr_str(cond))
+            for lo, hi, cond in sym.ranges)
     return "rejected by Kconfig (a select or choice overrides it)"
 
 

@@ -1,5 +1,6 @@
-"""arm64-specific boots: both GIC versions, entry at EL2, -cpu max and PAN, a corrupt device
-tree, the reports of user faults and of a kernel stack overflow inside a system call.
+"""arm64-specific boots: both GIC versions, entry at EL2, -cpu max and PAN, secondary CPUs
+(PSCI CPU_ON, up to -smp 64 on GICv3; parked without SMP), a corrupt device tree, the reports
+of user faults and of a kernel stack overflow inside a system call.
 
 Crash reports are checked for every arch in test_boot.py."""
 
@@ -60,6 +61,41 @@ def test_boot_log_says_whether_pan_is_on(builds, profile):
     assert proc.returncode == 0, kh.describe(proc)
     want = "arm64: PAN: on" if cpu == "max" else "arm64: PAN: not on this CPU"
     assert want in proc.stdout, kh.describe(proc)
+
+
+# The bring-up tests of tests/kernel/arm64/test_smp_boot.c: an IPI to each CPU, PSCI errors.
+SMP_BOOT_TESTS = "kiln.test=arm64_ipi*,arm64_psci*"
+
+
+def test_smp_profile_runs_on_gicv3(builds):
+    """GICv2 addresses 8 CPUs; the smp profile's -smp 64 needs GICv3, the others keep GICv2."""
+    for profile in kh.profiles():
+        want = "3" if profile == "smp" else "2"
+        assert builds.configured(profile, "arm64").config()[
+            "CONFIG_QEMU_ARM64_GIC_VERSION"] == want, profile
+
+
+@pytest.mark.parametrize("gic, cpus", [("2", 4), ("3", 4), ("3", 64)])
+def test_smp_starts_every_cpu(builds, gic, cpus):
+    """PSCI CPU_ON starts every CPU of the device tree (QEMU puts 16 in a cluster with GICv3:
+    -smp 64 spans Aff1 0-3); each takes an IPI and knows itself; CPU_ON errors are named."""
+    build = builds.built("smp", "arm64")
+    proc, ktap = boot_tests(build, ["--smp", str(cpus), "--machine-opt", "gic-version=" + gic,
+                                    "--append", SMP_BOOT_TESTS])
+    assert "smp: %d of %d CPUs online\n" % (cpus, cpus) in proc.stdout, kh.describe(proc)
+    assert len(re.findall(r"^# CPU \d+: MPIDR 0x[0-9a-f]+, hw id 0x[0-9a-f]+, 1 IPI\(s\)$",
+                          proc.stdout, re.M)) == cpus, kh.describe(proc)
+    assert re.search(r"^smp: CPU \d+ \(MPIDR 0x0\): PSCI CPU_ON failed: ALREADY_ON \(-4\)$",
+                     proc.stdout, re.M), kh.describe(proc)
+    assert "arm64_ipi_reaches_each_cpu_and_it_knows_itself" in ktap.names
+
+
+@pytest.mark.parametrize("profile", [p for p in kh.profiles() if p != "smp"])
+def test_without_smp_the_other_cpus_stay_parked(builds, profile):
+    build = builds.built(profile, "arm64")
+    proc, _ = boot_tests(build, ["--smp", "4", "--append", SMP_BOOT_TESTS])
+    assert "smp: 4 CPUs present; SMP is off (CONFIG_SMP): the other 3 stay parked" in proc.stdout
+    assert len(re.findall(r"^# CPU \d+: MPIDR", proc.stdout, re.M)) == 1, kh.describe(proc)
 
 
 # What each fault of tests/user/fault.c and tests/user/arm64/a64fault.c must be reported as,

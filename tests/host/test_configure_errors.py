@@ -63,6 +63,15 @@ def test_value_outside_range(configured_dir, tmp_path):
                         configured_dir, tmp_path)
 
 
+@pytest.mark.skipif("arm64" not in ARCHES, reason="no arm64 in this tree")
+def test_gicv2_refuses_more_than_8_cpus(configured_dir, tmp_path):
+    """GICv2 has 8 CPU interfaces: a conditional range refuses -smp 9 with it, and says why."""
+    assert_config_error(["--profile", "smp", "--arch", "arm64",
+                         "--set", "CONFIG_QEMU_ARM64_GIC_VERSION=2", "--set", "CONFIG_QEMU_SMP=9"],
+                        ["CONFIG_QEMU_SMP", "asked 9", "1..8 if QEMU_ARM64_GIC_VERSION = 2"],
+                        configured_dir, tmp_path)
+
+
 def test_value_of_wrong_type(configured_dir, tmp_path):
     assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", DEFAULT_ARCH,
                          "--set", "CONFIG_NR_CPUS=many"],

@@ -92,9 +92,11 @@ static const struct row policy_row[AT_COUNT] = {
 #error "tests/kernel/test_stackswitch.c: no row for this stackswitch policy"
 #endif
 
+/* The first entry of each kind, and the CPU it landed on: its handler stacks are that CPU's. */
 static struct landing {
 	unsigned long count;
 	uintptr_t frame, sp, stack_base, stack_top, thread;
+	const struct cpu *cpu;
 } landed[AT_COUNT];
 
 /* What the test does meanwhile: a user entry is a fault only while a faulting program runs. */
@@ -114,6 +116,7 @@ static void note(enum landing_kind at, struct trap_frame *tf, struct cpu *cpu)
 	l->stack_base = cpu->current->stack_base;
 	l->stack_top = cpu->current->stack_top;
 	l->thread = (uintptr_t)cpu->current;
+	l->cpu = cpu;
 }
 
 static void note_trap(struct trap_frame *tf, struct cpu *cpu)
@@ -234,13 +237,14 @@ KTEST(stackswitch_entries_land_on_the_policy_stack)
 	for (int at = 0; at < AT_COUNT; at++) {
 		const struct landing *l = &landed[at];
 		const struct row *want = &policy_row[at];
+		const struct cpu *on = l->cpu ? l->cpu : cpu;
 
 		printk("# %s: frame %p, handler sp %p (want %s, %s); thread stack [%p, %p)\n",
 		       kind_names[at], (void *)l->frame, (void *)l->sp, region_names[want->frame],
 		       region_names[want->handler], (void *)l->stack_base, (void *)l->stack_top);
 		KEXPECT_GT(l->count, 0);
-		KEXPECT_TRUE(in_region(l->frame, want->frame, l, cpu));
-		KEXPECT_TRUE(in_region(l->sp, want->handler, l, cpu));
+		KEXPECT_TRUE(in_region(l->frame, want->frame, l, on));
+		KEXPECT_TRUE(in_region(l->sp, want->handler, l, on));
 		/* Handlers run below their frame on its stack, or on another stack. */
 		if (want->handler == want->frame)
 			KEXPECT_LT(l->sp, l->frame);

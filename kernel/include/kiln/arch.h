@@ -80,7 +80,7 @@ static inline uintptr_t arch_get_tls(void);
 
 /*
  * struct arch_cpu: the arch's part of struct cpu, cpu->arch.
- * This CPU's hardware id (local APIC ID / MPIDR_EL1 Aff0), below
+ * This CPU's hardware id (local APIC ID / MPIDR_EL1 affinity), below
  * ARCH_MAX_HWID. Only the percpu lookup uses it: per-CPU arrays are indexed
  * by cpu->index.
  */

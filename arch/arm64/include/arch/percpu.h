@@ -3,13 +3,19 @@
 #define ARCH_PERCPU_H
 
 #include <kiln/types.h>
+#include <arch/hwid.h>
 #include <arch/sysreg.h>
-
-/* MPIDR_EL1 Aff0: QEMU virt numbers CPUs 0..n-1 there. */
-#define ARCH_MAX_HWID 256
 
 struct arch_cpu {
 	uint64_t mpidr;
+	/*
+	 * What a starting secondary CPU's entry code (boot.S) reads with the MMU
+	 * off, through the physical address of its struct cpu (offsets.h:
+	 * CPU_START_TTBR1, CPU_START_SP): the kernel's page-table root and the
+	 * top of its boot stack (arm64_secondary_entry()).
+	 */
+	uint64_t start_ttbr1;
+	uintptr_t start_sp;
 	/*
 	 * Top of this CPU's overflow stack, where the vectors move when a kernel
 	 * stack overflowed (offsets.h: CPU_OVERFLOW_SP); the emergency stack until
@@ -34,9 +40,10 @@ struct cpu;
 /* Map cpu's overflow stack (arch/arm64/setup.c); once thread stacks can be mapped. */
 void arch_cpu_overflow_stack_init(struct cpu *cpu);
 
+/* MPIDR_EL1 packed as arch/hwid.h says, as percpu/array's entry code does. */
 static inline unsigned int arch_cpu_hwid(void)
 {
-	return read_sysreg(mpidr_el1) & 0xff;
+	return mpidr_to_hwid(read_sysreg(mpidr_el1));
 }
 
 #endif
