@@ -33,7 +33,7 @@ def test_kernel_without_smp_parks_the_other_cpus(arch, profile, builds):
 @pytest.mark.parametrize("arch", ARCHES)
 def test_smp_profile_brings_up_every_cpu(arch, builds):
     b = builds.built(SMP, arch)
-    n = int(b.config["CONFIG_QEMU_SMP"])
+    n = int(b.config()["CONFIG_QEMU_SMP"])
     out = boot(b, "smp_cpus_are_online,smp_each_cpu*")
     assert "smp: %d of %d CPUs online\n" % (n, n) in out, out
 
@@ -73,7 +73,7 @@ def test_printk_lines_from_cpus_never_interleave(arch, builds):
         cpu, n, payload = int(m.group(1)), int(m.group(2)), m.group(3)
         assert payload == "%x" % (cpu * 7919 + n) * 8, "corrupt line: %r" % line
         seen.setdefault(cpu, set()).add(n)
-    ncpus = int(b.config["CONFIG_QEMU_SMP"])
+    ncpus = int(b.config()["CONFIG_QEMU_SMP"])
     assert sorted(seen) == list(range(ncpus)), out
     for cpu, lines in seen.items():
         assert lines == set(range(len(lines))) and len(lines) >= 50, (cpu, sorted(lines))
