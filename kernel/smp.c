@@ -52,7 +52,7 @@ static bool start_cpu(struct cpu *cpu)
 	while (!cpu_online(cpu->index)) {
 		if (clock_ns() > deadline) {
 			/* Its stack stays allocated and its slot unused: it may still wake up late. */
-			printk("smp: CPU %u (hw id %#x) did not come online within %llu ms; going on "
+			printk("smp: CPU %u (hw id 0x%x) did not come online within %llu ms; going on "
 			       "without it\n",
 			       cpu->index, cpu->hwid, START_TIMEOUT_NS / 1000000);
 			return false;

@@ -17,8 +17,10 @@
 #include <kiln/sched.h>
 #include <kiln/smp.h>
 #include <kiln/spinlock.h>
-#include <kiln/thread.h>
+#include <kiln/irq.h>
 #include <kiln/kstack.h>
+#include <kiln/thread.h>
+#include <kiln/trap.h>
 #include "ctx_abi.h"
 #include "user_run.h"
 
@@ -592,4 +594,76 @@ KTEST(smp_callee_saved_and_tls_survive_migration)
 	KEXPECT_EQ(lost, 0ul);
 	KEXPECT_EQ(thread_current()->cpu, hop_to);
 	thread_set_tls(0);
+}
+
+/*
+ * The struct cpu * each entry path hands to C (syscall_dispatch(),
+ * trap_dispatch()) against the CPU's own view of itself (this_cpu() and its
+ * hardware id), for every system call, exception and interrupt while a
+ * process hops over every CPU: from user mode (GS swapped on x86_64), and
+ * an interrupt each system call raises on its own CPU, taken in the kernel
+ * once the call enables interrupts.
+ */
+struct entry_seen {
+	unsigned long entries[CONFIG_NR_CPUS], wrong;
+	unsigned long syscalls_away, irqs_in_syscalls_away; /* on CPUs other than 0 */
+	unsigned int irq;
+};
+
+static struct entry_seen entry_seen;
+
+static void check_entry_cpu(struct trap_frame *tf, struct cpu *cpu, bool syscall)
+{
+	struct cpu *self = this_cpu();
+
+	/* A system call is no trap level on x86_64 (on arm64 its svc is one). */
+	if (cpu != self || cpu->hwid != arch_cpu_hwid() || (!syscall && cpu->trap_depth < 1)) {
+		__atomic_fetch_add(&entry_seen.wrong, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_fetch_add(&entry_seen.entries[cpu->index], 1, __ATOMIC_RELAXED);
+	if (cpu->index == 0)
+		return;
+	if (syscall)
+		__atomic_fetch_add(&entry_seen.syscalls_away, 1, __ATOMIC_RELAXED);
+	else if (arch_frame_is_irq(tf) && !arch_frame_from_user(tf) && cpu->current->process)
+		__atomic_fetch_add(&entry_seen.irqs_in_syscalls_away, 1, __ATOMIC_RELAXED);
+}
+
+static void check_syscall_cpu(struct trap_frame *tf, struct cpu *cpu)
+{
+	check_entry_cpu(tf, cpu, true);
+	platform_send_self_irq(entry_seen.irq);
+}
+
+static void nop_irq(unsigned int irq, void *arg)
+{
+	(void)irq;
+	(void)arg;
+}
+
+static void check_trap_cpu(struct trap_frame *tf, struct cpu *cpu)
+{
+	check_entry_cpu(tf, cpu, false);
+}
+
+KTEST(smp_every_entry_hands_c_its_own_cpu)
+{
+	KASSERT_GE(ncpus(), 2);
+	memset(&entry_seen, 0, sizeof(entry_seen));
+	entry_seen.irq = platform_self_irq(3);
+	irq_register(entry_seen.irq, nop_irq, NULL);
+	syscall_probe = check_syscall_cpu;
+	trap_probe = check_trap_cpu;
+	/* Hops, with sleeps in between: the ticks land in user mode and in the kernel. */
+	KEXPECT_EQ(run("cpuhop", ncpus()), 0);
+	KEXPECT_EQ(run("stress", (unsigned long)ncpus() << 32 | 200), 0);
+	syscall_probe = NULL;
+	trap_probe = NULL;
+	irq_unregister(entry_seen.irq);
+	KEXPECT_EQ(entry_seen.wrong, 0ul);
+	for (unsigned int i = 0; i < ncpus(); i++)
+		KEXPECT_GT(entry_seen.entries[i], 0ul);
+	KEXPECT_GT(entry_seen.syscalls_away, 0ul);
+	KEXPECT_GT(entry_seen.irqs_in_syscalls_away, 0ul);
 }
