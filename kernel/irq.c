@@ -45,7 +45,8 @@ void irq_unregister(unsigned int irq)
 
 void irq_handle(unsigned int irq)
 {
-	irq_handler_t fn = irq < NR_IRQS ? __atomic_load_n(&actions[irq].fn, __ATOMIC_ACQUIRE) : NULL;
+	irq_handler_t fn =
+		irq < NR_IRQS ? __atomic_load_n(&actions[irq].fn, __ATOMIC_ACQUIRE) : NULL;
 
 	if (fn) {
 		fn(irq, actions[irq].arg);

@@ -159,7 +159,6 @@ paddr_t pgtable_lookup(pte_t *root, uintptr_t va)
 	return leaf ? pte_addr(*leaf) : 0;
 }
 
-
 /* Free the pages that table (at level) maps with 4 KiB entries, and the tables below it. */
 static void free_subtree(pte_t *table, int level)
 {

@@ -371,8 +371,8 @@ void sched_init(void)
 {
 	struct cpu *cpu = this_cpu();
 
-	adopt_boot_context(cpu, "main", THREAD_PRIO_DEFAULT, (uintptr_t)boot_stack_guard + PAGE_SIZE,
-			   (uintptr_t)boot_stack_top);
+	adopt_boot_context(cpu, "main", THREAD_PRIO_DEFAULT,
+			   (uintptr_t)boot_stack_guard + PAGE_SIZE, (uintptr_t)boot_stack_top);
 	/* The idle thread runs only when nothing else can: it is never queued. */
 	cpu->idle_thread = thread_create_idle(cpu, idle_entry);
 	if (!cpu->idle_thread)

@@ -51,8 +51,10 @@ static bool start_cpu(struct cpu *cpu)
 	deadline = clock_ns() + START_TIMEOUT_NS;
 	while (!cpu_online(cpu->index)) {
 		if (clock_ns() > deadline) {
-			/* Its stack stays allocated and its slot unused: it may still wake up late. */
-			printk("smp: CPU %u (hw id 0x%x) did not come online within %llu ms; going on "
+			/* Its stack stays allocated and its slot unused: it may still wake up late.
+			 */
+			printk("smp: CPU %u (hw id 0x%x) did not come online within %llu ms; going "
+			       "on "
 			       "without it\n",
 			       cpu->index, cpu->hwid, START_TIMEOUT_NS / 1000000);
 			return false;
@@ -72,8 +74,8 @@ void smp_boot(void)
 
 #ifndef CONFIG_SMP
 	if (n > 1)
-		printk("smp: %u CPUs present; SMP is off (CONFIG_SMP): the other %u stay parked\n", n,
-		       n - 1);
+		printk("smp: %u CPUs present; SMP is off (CONFIG_SMP): the other %u stay parked\n",
+		       n, n - 1);
 	return;
 #endif
 	for (unsigned int i = 0; i < seen; i++) {
@@ -160,7 +162,8 @@ void smp_init_ipis(void)
 	static bool registered;
 
 	/* The numbers are global, their enables per CPU: platform_self_irq() sets up the latter. */
-	unsigned int call = platform_self_irq(IPI_CALL), resched = platform_self_irq(IPI_RESCHEDULE);
+	unsigned int call = platform_self_irq(IPI_CALL),
+		     resched = platform_self_irq(IPI_RESCHEDULE);
 
 	if (registered)
 		return;

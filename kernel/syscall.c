@@ -199,10 +199,17 @@ static long sys_setaffinity(syscall_args tf)
 }
 
 static long (*const syscalls[SYS_COUNT])(syscall_args) = {
-	[SYS_nop] = sys_nop,	       [SYS_write] = sys_write,	  [SYS_exit] = sys_exit,
-	[SYS_yield] = sys_yield,       [SYS_getpid] = sys_getpid, [SYS_sleep_ns] = sys_sleep_ns,
-	[SYS_clock_ns] = sys_clock_ns, [SYS_spawn] = sys_spawn,	  [SYS_wait] = sys_wait,
-	[SYS_getcpu] = sys_getcpu,     [SYS_setaffinity] = sys_setaffinity,
+	[SYS_nop] = sys_nop,
+	[SYS_write] = sys_write,
+	[SYS_exit] = sys_exit,
+	[SYS_yield] = sys_yield,
+	[SYS_getpid] = sys_getpid,
+	[SYS_sleep_ns] = sys_sleep_ns,
+	[SYS_clock_ns] = sys_clock_ns,
+	[SYS_spawn] = sys_spawn,
+	[SYS_wait] = sys_wait,
+	[SYS_getcpu] = sys_getcpu,
+	[SYS_setaffinity] = sys_setaffinity,
 };
 
 void syscall_dispatch(struct trap_frame *tf, struct cpu *cpu)

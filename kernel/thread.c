@@ -18,8 +18,8 @@ STATIC_ASSERT(sizeof(struct thread) <= PAGE_SIZE, "a thread fits its page");
 static unsigned int next_id = 1;
 
 /* A new thread, not yet queued; with a kernel stack of its own unless stackless. */
-static struct thread *alloc_thread(const char *name, void (*entry)(void *), void *arg,
-				   int priority, int affinity, bool stackless)
+static struct thread *alloc_thread(const char *name, void (*entry)(void *), void *arg, int priority,
+				   int affinity, bool stackless)
 {
 	paddr_t page = page_alloc();
 	struct thread *t;
@@ -98,8 +98,8 @@ struct thread *thread_create_user(const char *name, void (*entry)(void *), void 
 
 struct thread *thread_create_idle(struct cpu *cpu, void (*entry)(void *))
 {
-	struct thread *t = alloc_thread("idle", entry, NULL, THREAD_PRIO_IDLE, (int)cpu->index,
-					false);
+	struct thread *t =
+		alloc_thread("idle", entry, NULL, THREAD_PRIO_IDLE, (int)cpu->index, false);
 
 	if (t)
 		t->cpu = cpu->index;

@@ -124,13 +124,13 @@ def test_configurator_and_runner_name_no_arch():
 
 def test_percpu_array_takes_one_cpu_on_x86_64(configured_dir, tmp_path):
     """SYSCALL leaves no register free: on x86_64 the array variant reaches its per-CPU slot as
-    cpus[0], so Kconfig refuses it with more CPUs; arm64 has no such limit."""
+    cpus[0], so Kconfig refuses it with SMP; arm64 has no such limit."""
     if "x86_64" not in ARCHES:
         pytest.skip("no x86_64 arch")
-    assert_config_error(["--profile", "tiny", "--arch", "x86_64", "--set", "CONFIG_NR_CPUS=2"],
-                        ["CONFIG_PERCPU_ARRAY", "!ARCH_X86_64 || NR_CPUS = 1"], configured_dir,
+    assert_config_error(["--profile", "smp", "--arch", "x86_64", "--set", "CONFIG_PERCPU_ARRAY=y"],
+                        ["CONFIG_PERCPU_ARRAY", "!ARCH_X86_64 || !SMP"], configured_dir,
                         tmp_path)
     if "arm64" in ARCHES:
-        proc = kh.configure_build_dir(tmp_path / "arm64", "tiny", "arm64",
-                                      sets=["CONFIG_NR_CPUS=2"])
+        proc = kh.configure_build_dir(tmp_path / "arm64", "smp", "arm64",
+                                      sets=["CONFIG_PERCPU_ARRAY=y"])
         assert proc.returncode == 0, kh.describe(proc)

@@ -67,7 +67,8 @@ struct cpu {
 	uint64_t tick_ns[2];	 /* clock_ns() at this CPU's last tick and the one before */
 	unsigned long steals;	 /* threads this CPU took from others' queues */
 	struct thread *idle_thread;
-	/* The boot code, made a thread: the main thread on the boot CPU, the idle thread on others. */
+	/* The boot code, made a thread: the main thread on the boot CPU, the idle thread on others.
+	 */
 	struct thread main_thread;
 	uintptr_t boot_stack_base; /* a secondary CPU's boot stack (kstack_alloc()) */
 	/*
@@ -100,11 +101,11 @@ static inline unsigned int cpu_id(void)
  * scope; per_cpu(name, cpu) is CPU cpu's slot, this_cpu_var(name) this CPU's.
  */
 #define CACHE_LINE_SIZE 64
-#define DEFINE_PER_CPU(type, name)                           \
-	struct {                                             \
+#define DEFINE_PER_CPU(type, name)                                \
+	struct {                                                  \
 		type v __attribute__((aligned(CACHE_LINE_SIZE))); \
 	} name[CONFIG_NR_CPUS]
-#define per_cpu(name, cpu)  ((name)[cpu].v)
+#define per_cpu(name, cpu) ((name)[cpu].v)
 #define this_cpu_var(name) per_cpu(name, cpu_id())
 
 #endif

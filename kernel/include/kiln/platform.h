@@ -57,7 +57,8 @@ unsigned int platform_cpu_list(unsigned int *hwids, unsigned int max);
  * to come online.
  */
 bool platform_cpu_start(struct cpu *cpu, uintptr_t stack_top);
-/* On a starting secondary CPU, interrupts disabled: its interrupt controller interface and timer. */
+/* On a starting secondary CPU, interrupts disabled: its interrupt controller interface and timer.
+ */
 void platform_cpu_init(void);
 /*
  * Raise one of platform_self_irq()'s interrupts on another online CPU (or

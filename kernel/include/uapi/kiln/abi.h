@@ -20,7 +20,7 @@
 #define SYS_spawn    7 /* (name, arg) -> pid of a new process running the embedded program */
 #define SYS_wait     8 /* (pid, &status) -> pid; waits for a child to exit */
 /* (&cpu, &hwid) -> 0: the CPU running the caller, its index and hardware id; either may be 0 */
-#define SYS_getcpu	9
+#define SYS_getcpu 9
 /* (cpu) -> 0: run the caller only on CPU cpu (KILN_CPU_ANY: anywhere); -EINVAL if offline */
 #define SYS_setaffinity 10
 #define SYS_COUNT	11
