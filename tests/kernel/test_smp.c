@@ -613,7 +613,8 @@ KTEST(smp_callee_saved_and_tls_survive_migration)
 /*
  * The struct cpu * each entry path hands to C (syscall_dispatch(),
  * trap_dispatch()) against the CPU's own view of itself (this_cpu() and its
- * hardware id), for every system call, exception and interrupt while a
+ * hardware id), and that CPU's trap depth (an entry that updated another
+ * CPU's leaves it off), for every system call, exception and interrupt while a
  * process hops over every CPU: from user mode (GS swapped on x86_64), and
  * an interrupt each system call raises on its own CPU, taken in the kernel
  * once the call enables interrupts.
@@ -622,16 +623,34 @@ struct entry_seen {
 	unsigned long entries[CONFIG_NR_CPUS], wrong;
 	unsigned long syscalls_away, irqs_in_syscalls_away; /* on CPUs other than 0 */
 	unsigned int irq;
+	int syscall_depth; /* the trap depth inside every system call (-1: none seen yet) */
 };
 
 static struct entry_seen entry_seen;
+
+/* The trap depth an entry must see: the same for the same kind of entry, on every CPU. */
+static bool depth_ok(struct trap_frame *tf, struct cpu *cpu, bool syscall)
+{
+	int depth = (int)cpu->trap_depth;
+
+	if (syscall) {
+		if (entry_seen.syscall_depth < 0)
+			entry_seen.syscall_depth = depth;
+		return depth == entry_seen.syscall_depth;
+	}
+	if (arch_frame_from_user(tf))
+		return depth == 1;
+	/* The interrupt each system call raises, taken inside it. */
+	if (arch_frame_is_irq(tf) && cpu->current->process && entry_seen.syscall_depth >= 0)
+		return depth == entry_seen.syscall_depth + 1;
+	return depth >= 1;
+}
 
 static void check_entry_cpu(struct trap_frame *tf, struct cpu *cpu, bool syscall)
 {
 	struct cpu *self = this_cpu();
 
-	/* A system call is no trap level on x86_64 (on arm64 its svc is one). */
-	if (cpu != self || cpu->hwid != arch_cpu_hwid() || (!syscall && cpu->trap_depth < 1)) {
+	if (cpu != self || cpu->hwid != arch_cpu_hwid() || !depth_ok(tf, cpu, syscall)) {
 		__atomic_fetch_add(&entry_seen.wrong, 1, __ATOMIC_RELAXED);
 		return;
 	}
@@ -661,10 +680,19 @@ static void check_trap_cpu(struct trap_frame *tf, struct cpu *cpu)
 	check_entry_cpu(tf, cpu, false);
 }
 
+static unsigned long spin_300ms(unsigned int i)
+{
+	(void)i;
+	return 300000000;
+}
+
 KTEST(smp_every_entry_hands_c_its_own_cpu)
 {
+	unsigned long steals;
+
 	KASSERT_GE(ncpus(), 2);
 	memset(&entry_seen, 0, sizeof(entry_seen));
+	entry_seen.syscall_depth = -1;
 	entry_seen.irq = platform_self_irq(3);
 	irq_register(entry_seen.irq, nop_irq, NULL);
 	syscall_probe = check_syscall_cpu;
@@ -672,6 +700,9 @@ KTEST(smp_every_entry_hands_c_its_own_cpu)
 	/* Hops, with sleeps in between: the ticks land in user mode and in the kernel. */
 	KEXPECT_EQ(run("cpuhop", ncpus()), 0);
 	KEXPECT_EQ(run("stress", (unsigned long)ncpus() << 32 | 200), 0);
+	/* Processes preempted in user mode and stolen: they resume on another CPU. */
+	KEXPECT_EQ(run_migrating("spin", spin_300ms, &steals), 0u);
+	KEXPECT_GE(steals, 1ul);
 	syscall_probe = NULL;
 	trap_probe = NULL;
 	irq_unregister(entry_seen.irq);
