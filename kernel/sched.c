@@ -10,8 +10,10 @@
  * thread goes to the least-loaded CPU it may run on, a woken one back to
  * the CPU it last ran on, and a CPU about to go idle steals the best
  * queued thread of another. A thread queued while still switching out
- * (yield, preemption, or a wake racing its block) may be picked by
- * another CPU at once: that CPU waits for thread->on_cpu to clear.
+ * (yield, preemption, or a wake racing its block) is not taken by another
+ * CPU until the switch routine has cleared thread->on_cpu; a CPU never
+ * waits for that (two CPUs could each wait for the other's), it takes
+ * another thread or looks again at its next tick.
  */
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
@@ -68,15 +70,28 @@ static void enqueue(struct cpu *cpu, struct thread *t)
 	cpu->nr_queued++;
 }
 
-/* With cpu->rq_lock held: take the best thread allowed on CPU `on`, or NULL. */
-static struct thread *dequeue_best(struct cpu *cpu, unsigned int on)
+/*
+ * Whether picker, running `running`, may take t now: its binding allows it,
+ * and no CPU is still on its stack (a thread queued while it switches out;
+ * the picker's own running thread aside). Waiting for that instead could
+ * deadlock two CPUs, each switching out the thread the other waits for.
+ */
+static bool takeable(const struct thread *t, unsigned int picker, const struct thread *running)
+{
+	return allowed_on(t, picker) &&
+	       (t == running || !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE));
+}
+
+/* With cpu->rq_lock held: take the best thread takeable by CPU picker, or NULL. */
+static struct thread *dequeue_best(struct cpu *cpu, unsigned int picker,
+				   const struct thread *running)
 {
 	for (unsigned int mask = cpu->nonempty_queues; mask;) {
 		int p = 31 - __builtin_clz(mask);
 		struct run_queue *q = &cpu->run_queues[p];
 		struct thread *prev = NULL, *t = q->head;
 
-		while (t && !allowed_on(t, on)) {
+		while (t && !takeable(t, picker, running)) {
 			prev = t;
 			t = t->next;
 		}
@@ -146,7 +161,7 @@ static struct thread *steal(struct cpu *self)
 		if (!cpu_online(cpu->index) || !__atomic_load_n(&cpu->nr_queued, __ATOMIC_RELAXED))
 			continue;
 		spin_lock(&cpu->rq_lock);
-		t = dequeue_best(cpu, self->index);
+		t = dequeue_best(cpu, self->index, self->current);
 		spin_unlock(&cpu->rq_lock);
 		if (t) {
 			self->steals++;
@@ -156,11 +171,9 @@ static struct thread *steal(struct cpu *self)
 	return NULL;
 }
 
-/* next, picked on cpu, may still be switching out elsewhere: wait until its state is saved. */
+/* next, off every CPU (takeable()), is this CPU's now. */
 static __always_inline void claim(struct cpu *cpu, struct thread *next)
 {
-	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
-		arch_cpu_relax();
 	next->on_cpu = true;
 	next->cpu = cpu->index;
 }
@@ -184,7 +197,7 @@ static __always_inline struct sched_switch pick(void)
 	spin_lock(&cpu->rq_lock);
 	if (requeue)
 		enqueue(cpu, prev);
-	next = dequeue_best(cpu, cpu->index);
+	next = dequeue_best(cpu, cpu->index, prev);
 	spin_unlock(&cpu->rq_lock);
 	if (!next)
 		next = steal(cpu);
