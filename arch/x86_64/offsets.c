@@ -1,4 +1,5 @@
-/* Structure fields x86_64 assembly uses: struct cpu's (entry code; CPU_GDT: the paranoid entry finds its struct cpu with sgdt), struct ap_boot's. */
+/* Structure fields x86_64 assembly uses: struct cpu's (entry code; CPU_GDT: the paranoid entry
+ * finds its struct cpu with sgdt), struct ap_boot's. */
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
 #include <arch/ap_boot.h>
