@@ -18,6 +18,7 @@ USER_TESTS = "user_*,x86_*,ctx_user*"
 
 def boot(build, tests, *extra):
     proc = kh.run(kh.qemu_run_cmd("x86_64", build.kernel, "test")
+                  + kh.qemu_config_args("x86_64", build.kernel)
                   + ["--append", "kiln.test=" + tests, "--timeout", "200"] + list(extra),
                   kh.BOOT_TIMEOUT)
     ktap = kh.Ktap(proc.stdout)

@@ -14,6 +14,7 @@
 #include <kiln/probe.h>
 #include <kiln/printk.h>
 #include <kiln/process.h>
+#include <kiln/smp.h>
 #include <kiln/string.h>
 #include <kiln/uspace.h>
 #include "../../user/arm64/a64.h"
@@ -264,6 +265,7 @@ KTEST(arm64_user_registers_survive_migration)
 {
 	unsigned long steals;
 
+	KASSERT_GE(smp_cpus_online(), 2);
 	KEXPECT_EQ(run_migrating("a64", preempt_or_syscalls, &steals), 0u);
 	KEXPECT_GE(steals, 1ul);
 }

@@ -11,6 +11,7 @@
 #include <kiln/printk.h>
 #include <kiln/probe.h>
 #include <kiln/process.h>
+#include <kiln/smp.h>
 #include <kiln/syscall.h>
 #include <kiln/string.h>
 #include <kiln/trap.h>
@@ -218,6 +219,7 @@ KTEST(x86_user_registers_survive_migration)
 {
 	unsigned long steals;
 
+	KASSERT_GE(smp_cpus_online(), 2);
 	KEXPECT_EQ(run_migrating("x86_regs", regs_spin_or_xmm, &steals), 0u);
 	KEXPECT_GE(steals, 1ul);
 }
