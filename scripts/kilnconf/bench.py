@@ -48,8 +48,8 @@ ROWS = (
 UNITS = ("insn", "bytes", "ns")  # the order a cell shows them in
 ABSENT = "\u2014"
 # With more than one guest CPU, -icount makes QEMU run them one at a time and the cycle
-# counter is virtual time: these figures then count other CPUs' instructions too (their side
-# of a cross-CPU operation, their timer ticks, due at the same virtual instant, their start).
+# counter is virtual time: these figures then can count other CPUs' instructions too (their
+# side of a cross-CPU operation, their tick work inside a tick-driven interval, their start).
 # Their insn cells in such a column carry ALL_CPUS_MARK.
 ALL_CPUS_INSN = ("ipi_call_roundtrip", "spinlock_contended", "smp_scaling_16_threads",
                  "preempt_switch_latency", "user_irq_roundtrip", "boot_to_ready")
@@ -210,8 +210,8 @@ def footer(data):
     if any(several_cpus(c) and set(c["figures"]) & set(ALL_CPUS_INSN) for c in cols):
         out.append("%s: the guest had several CPUs (-smp %s); under -icount QEMU runs them one "
                    "at a time and the cycle counter is virtual time, so this instruction count "
-                   "includes other CPUs' instructions (their side of the operation, their timer "
-                   "ticks, their start-up): read its ns." % (ALL_CPUS_MARK, "/".join(
+                   "can include other CPUs' instructions (their side of the operation, their "
+                   "timer ticks, their start-up): read its ns." % (ALL_CPUS_MARK, "/".join(
                        str(n) for n in dedup(max(c["smp"]) for c in cols if several_cpus(c)))))
     out += speedups(cols)
     bad = ["%s: %s" % (c["column"], c["status"]) for c in cols if c["status"] != "ok"]
