@@ -1,6 +1,6 @@
 """configure.py bench: the kbench-line parser, the table and JSON it makes from recorded console
-logs (tests/host/data/bench-*.log, one real run each), its input errors, and a run whose
-guest hangs."""
+logs (tests/host/data/bench-*.log, one real run each), its input errors, a run whose guest
+hangs, and -smp sweeps; and the smp profile's cross-CPU benchmarks on its CPUs."""
 
 import json
 import os
@@ -250,3 +250,28 @@ def test_cross_cpu_insn_marked_only_with_several_cpus():
     assert row(text, "voluntary switch")[0] == row(text, "voluntary switch")[1]  # one CPU's own
     assert "the guest had several CPUs (-smp 4)" in text
     assert bench.ALL_CPUS_MARK not in table(one)
+
+
+SMP_BENCHES = ("ipi_call_roundtrip", "spinlock_uncontended", "spinlock_contended",
+               "smp_scaling_16_threads")
+
+
+@pytest.mark.parametrize("arch", kh.ARCHES)
+def test_smp_benchmarks_measure_across_cpus(arch, builds):
+    """The smp profile's cross-CPU benchmarks run on its CPUs (-smp from its configuration)
+    and report in both units; the contended lock is contended: under -icount, where the CPUs
+    take turns, each acquisition counts the others' turns too, so it takes at least one
+    uncontended acquisition's instructions per CPU."""
+    b = builds.built("smp", arch)
+    ncpus = int(b.config()["CONFIG_QEMU_SMP"])
+    assert ncpus >= 2
+    proc = kh.qemu_run(arch, b.kernel, "bench", extra=["--no-boot-cost"],
+                       append=["kiln.bench=" + ",".join(SMP_BENCHES)])
+    assert proc.returncode == 0, kh.describe(proc)
+    got = {(r[0], r[5]): r for r in kh.parse_kbench(proc.stdout)}
+    for name in SMP_BENCHES:
+        for unit in ("insn", "ns"):
+            _, batches, _, lo, median, _ = got[(name, unit)]
+            assert batches == 10 and 0 < lo <= median, got[(name, unit)]
+    uncontended = got[("spinlock_uncontended", "insn")][3]
+    assert got[("spinlock_contended", "insn")][3] >= ncpus * uncontended, proc.stdout
