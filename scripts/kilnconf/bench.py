@@ -3,6 +3,7 @@ and write DIR/bench.json and DIR/bench.svg.
 
 Each boot is scripts/qemu-run.py --mode bench --no-boot-cost, the command `ninja bench` runs:
 the kernel's kbench lines under -icount shift=0 (guest instructions), then TCG nanoseconds.
+--smp boots each build once per CPU count (a column each), --bench selects benchmarks.
 """
 
 import datetime
@@ -32,6 +33,10 @@ ROWS = (
     ("process switch (pipe)", ("pipe_pingpong",)),
     ("domain switch", ("domain_switch",)),
     ("this_cpu()", ("this_cpu",)),
+    ("IPI function call round trip (CPU 0 to CPU 1)", ("ipi_call_roundtrip",)),
+    ("spinlock acquire + release, uncontended", ("spinlock_uncontended",)),
+    ("spinlock acquire + release, every other CPU contending", ("spinlock_contended",)),
+    ("16 CPU-bound threads, until all finish", ("smp_scaling_16_threads",)),
     ("boot to ready", ("boot_to_ready", "boot_to_init")),
     ("page-table memory", ("page_table_memory",)),
     ("kernel memory per thread", ("thread_kernel_memory",)),
@@ -42,6 +47,16 @@ ROWS = (
 )
 UNITS = ("insn", "bytes", "ns")  # the order a cell shows them in
 ABSENT = "\u2014"
+# With more than one guest CPU, -icount makes QEMU run them one at a time and the cycle
+# counter is virtual time: these figures then can count other CPUs' instructions too (their
+# side of a cross-CPU operation, their tick work inside a tick-driven interval, their start).
+# Their insn cells in such a column carry ALL_CPUS_MARK.
+ALL_CPUS_INSN = ("ipi_call_roundtrip", "spinlock_contended", "smp_scaling_16_threads",
+                 "preempt_switch_latency", "user_irq_roundtrip", "boot_to_ready")
+ALL_CPUS_MARK = "\u2020"
+# The workload whose time against CPU count the footer turns into speed-ups (--smp sweeps).
+SCALING = "smp_scaling_16_threads"
+SMP_RANGE = (1, 64)  # CONFIG_QEMU_SMP's range
 KBENCH_LINE = re.compile(r"^kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([\d.]+) "
                          r"median=([\d.]+) unit=(\w+)\s*$")
 BOOT_TIMEOUT = 300  # seconds per boot; the kernel's own CONFIG_QEMU_TIMEOUT_SECONDS is 120
@@ -55,6 +70,11 @@ def add_arguments(p):
     accel.add_argument("--tcg", action="store_true", help="boot under TCG (the default)")
     p.add_argument("--peer", action="append", default=[], metavar="NAME",
                    help="also run a reference kernel (linux) the same way")
+    p.add_argument("--smp", metavar="N,N,...",
+                   help="boot each build once per guest CPU count, a column each (default: "
+                        "the profile's CONFIG_QEMU_SMP, one column)")
+    p.add_argument("--bench", metavar="FILTER",
+                   help="only these benchmarks: kiln.bench= (names or prefix*, comma-separated)")
     p.add_argument("--timeout", type=int, default=BOOT_TIMEOUT,
                    help="seconds per boot before QEMU is killed (default %d)" % BOOT_TIMEOUT)
     p.add_argument("-o", "--output", default=os.path.join(ROOT, "build", "bench"),
@@ -76,8 +96,9 @@ def parse_kbench(lines):
 
 
 def boot_facts(lines):
-    """What the runner said about each boot: accelerators, -cpu models, QEMU binaries."""
-    accels, cpus, binaries = [], [], []
+    """What the runner said about each boot: accelerators, -cpu models, QEMU binaries, guest
+    CPU counts (-smp; 1 without it)."""
+    accels, cpus, binaries, smps = [], [], [], []
     for line in lines:
         if line.startswith("kiln: accelerator: "):
             accels.append(line.split(": ", 2)[2])
@@ -85,7 +106,9 @@ def boot_facts(lines):
             words = line[len("kiln: "):].split()
             binaries.append(words[0])
             cpus.append(words[words.index("-cpu") + 1])
-    return {"accelerators": dedup(accels), "cpus": dedup(cpus), "qemu": dedup(binaries)}
+            smps.append(int(words[words.index("-smp") + 1]) if "-smp" in words else 1)
+    return {"accelerators": dedup(accels), "cpus": dedup(cpus), "qemu": dedup(binaries),
+            "smp": dedup(smps)}
 
 
 def dedup(items):
@@ -136,8 +159,13 @@ def fmt_value(v, unit):
     return "%s %s" % (fmt_number(v), unit)
 
 
+def several_cpus(col):
+    return max(col.get("smp") or [1]) > 1
+
+
 def cell(col, names):
-    """'min / median unit' per unit the figure has (one value when they are equal)."""
+    """'min / median unit' per unit the figure has (one value when they are equal); an insn
+    figure that counts other CPUs' instructions too carries ALL_CPUS_MARK."""
     for n in names:
         fig = col["figures"].get(n)
         if fig:
@@ -147,6 +175,8 @@ def cell(col, names):
                 parts.append(fmt_value(lo, unit) if lo == med else "%s / %s" % (
                     fmt_number(lo) if unit != "bytes" else fmt_value(lo, unit),
                     fmt_value(med, unit)))
+                if unit == "insn" and n in ALL_CPUS_INSN and several_cpus(col):
+                    parts[-1] += ALL_CPUS_MARK
             return "; ".join(parts)
     return ABSENT
 
@@ -177,9 +207,34 @@ def footer(data):
     out.append("Statistics, the same for every column: per benchmark one warm-up batch, then "
                "%s batches, min and median of the per-operation figure over them (batches=1: a "
                "one-off figure such as boot to ready)." % " or ".join(str(b) for b in batches))
+    if any(several_cpus(c) and set(c["figures"]) & set(ALL_CPUS_INSN) for c in cols):
+        out.append("%s: the guest had several CPUs (-smp %s); under -icount QEMU runs them one "
+                   "at a time and the cycle counter is virtual time, so this instruction count "
+                   "can include other CPUs' instructions (their side of the operation, their "
+                   "timer ticks, their start-up): read its ns." % (ALL_CPUS_MARK, "/".join(
+                       str(n) for n in dedup(max(c["smp"]) for c in cols if several_cpus(c)))))
+    out += speedups(cols)
     bad = ["%s: %s" % (c["column"], c["status"]) for c in cols if c["status"] != "ok"]
     out += ["Not complete: " + b for b in bad]
     out += ["Note: " + n for n in data.get("notes", [])]
+    return out
+
+
+def speedups(cols):
+    """A line per build booted with several CPU counts, -smp 1 among them: the SCALING
+    workload's median ns at -smp 1 over its median ns at each count."""
+    out = []
+    groups = {}
+    for c in cols:
+        ns = c["figures"].get(SCALING, {}).get("ns")
+        if ns and not c.get("peer") and len(c.get("smp") or []) == 1:
+            groups.setdefault((c.get("profile"), c.get("arch")), []).append((c["smp"][0], c, ns[1]))
+    for runs in groups.values():
+        base = [med for n, _, med in runs if n == 1]
+        if base and len(runs) > 1:
+            out.append("Speed-up of %s (median ns at -smp 1 / at -smp N): %s." % (
+                SCALING, ", ".join("%s %.2fx" % (c["column"], base[0] / med)
+                                   for n, c, med in sorted(runs, key=lambda r: r[0]) if n > 1)))
     return out
 
 
@@ -314,7 +369,8 @@ def last_line(text):
 
 
 def run_kiln(profile, arch, opts, progress):
-    """Configure, build and boot one profile; its column, whatever went wrong."""
+    """Configure, build and boot one profile, once per --smp value; its columns, whatever went
+    wrong (one column when it did not build)."""
     name = "%s %s" % (profile, arch)
     builddir = os.path.join(opts.output, "%s-%s" % (profile, arch))
     col = {"column": name, "profile": profile, "arch": arch, "status": "ok", "figures": {}}
@@ -323,23 +379,37 @@ def run_kiln(profile, arch, opts, progress):
                         profile, "--arch", arch, "-o", builddir] + (["--kvm"] if opts.kvm else []))
     if status:
         col["status"] = "configure failed: " + last_line(out)
-        return col
+        return [col]
     progress("%s: build" % name)
     status, out = step(["ninja", "-C", builddir, "kernel.elf"])
     if status:
         col["status"] = "build failed: " + last_line(out)
-        return col
-    progress("%s: boot (bench mode: -icount shift=0, then TCG ns)" % name)
+        return [col]
     _, cmdline = step(["ninja", "-C", builddir, "-t", "commands", "bench"])
     cmd = shlex.split(cmdline.strip().splitlines()[-1])
     cmd += ["--no-boot-cost", "--timeout", str(opts.timeout)]
+    if opts.bench:
+        cmd += ["--append", "kiln.bench=" + opts.bench]
+    return [boot_column(dict(col), builddir, cmd, smp, opts, progress)
+            for smp in opts.smp or [None]]
+
+
+def boot_column(col, builddir, cmd, smp, opts, progress):
+    """col filled from one bench boot of cmd (with -smp smp unless None)."""
+    if smp is not None:
+        col["column"] += " -smp %d" % smp
+        cmd = cmd + ["--smp", str(smp)]  # after the build's own: the runner takes the last
+    name, profile, arch = col["column"], col["profile"], col["arch"]
+    progress("%s: boot (bench mode: -icount shift=0, then TCG ns)" % name)
     status, out = step(cmd, cwd=builddir, timeout=2 * opts.timeout + 60)
-    with open(os.path.join(builddir, "bench.log"), "w", encoding="utf-8") as f:
+    logname = "bench.log" if smp is None else "bench-smp%d.log" % smp
+    with open(os.path.join(builddir, logname), "w", encoding="utf-8") as f:
         f.write(out)
     col.update(column_from_log(name, out.splitlines()))
     col.update(profile=profile, arch=arch)
     if status and not col["status"].startswith("timeout"):
-        col["status"] = "boot failed: " + last_line(out)
+        panics = [ln for ln in out.splitlines() if ln.startswith("KERNEL PANIC: ")]
+        col["status"] = "boot failed: " + (panics[0] if panics else last_line(out))
     col["figures"].update(image_sizes(os.path.join(builddir, "kernel.elf")))
     progress("%s: done (%s)" % (name, col["status"]))
     return col
@@ -387,7 +457,21 @@ def selection(opts):
     for peer_name in opts.peer:
         if peer_name != "linux":
             raise ConfigError("bench: unknown peer %r (linux)" % peer_name)
+    if opts.smp is not None:
+        opts.smp = cpu_counts(opts.smp)
     return chosen, archs
+
+
+def cpu_counts(text):
+    """[N, ...] of --smp, each within CONFIG_QEMU_SMP's range."""
+    try:
+        counts = [int(w) for w in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or any(not SMP_RANGE[0] <= n <= SMP_RANGE[1] for n in counts):
+        raise ConfigError("bench: --smp takes guest CPU counts %d..%d, comma-separated, not %r"
+                          % (SMP_RANGE + (text,)))
+    return dedup(counts)
 
 
 def to_json(data):
@@ -424,7 +508,7 @@ def run(opts):
             "columns": [], "notes": []}
     for arch in archs:
         for profile in chosen:
-            data["columns"].append(run_kiln(profile, arch, opts, progress))
+            data["columns"] += run_kiln(profile, arch, opts, progress)
         data["columns"] += run_peers(opts.peer, arch, opts, progress, data["notes"])
     charted = write_results(data, opts.output)
     print(render_table(data))

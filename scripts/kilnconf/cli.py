@@ -224,7 +224,8 @@ def parse_args(argv):
     p = Parser(prog="configure.py", description="Configure a Kiln build directory from a profile.",
                epilog="Other commands: list, diff A B, menuconfig -o DIR, savedefconfig -o DIR, "
                "size [--profiles P,Q] [--arch A|all] [-o DIR], "
-               "bench [--profiles P,Q] [--arch A|all] [--peer linux] [-o DIR].")
+               "bench [--profiles P,Q] [--arch A|all] [--smp N,N] [--bench FILTER] [--peer linux] "
+               "[-o DIR].")
     p.add_argument("--profile", default="tiny", help="profile name (see: configure.py list)")
     p.add_argument("--arch", help="%s (default: this host's)" % " or ".join(arches()))
     p.add_argument("-o", "--output", help="build directory (default build/<profile>-<arch>)")

@@ -1,6 +1,6 @@
 """configure.py bench: the kbench-line parser, the table and JSON it makes from recorded console
-logs (tests/host/data/bench-*.log, one real run each), its input errors, and a run whose
-guest hangs."""
+logs (tests/host/data/bench-*.log, one real run each), its input errors, a run whose guest
+hangs, and -smp sweeps; and the smp profile's cross-CPU benchmarks on its CPUs."""
 
 import json
 import os
@@ -20,6 +20,32 @@ import sys, time
 print("Kiln: profile=fake", flush=True)
 time.sleep(3600)
 """
+
+
+# A QEMU that records its command line in $FAKE_QEMU_CALLS and reports, as a kernel would,
+# the scaling workload taking 8 M units divided by its -smp.
+SCALING_QEMU = """#!%s
+import os, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_QEMU_CALLS"], "a") as f:
+    f.write(" ".join(args) + "\\n")
+smp = int(args[args.index("-smp") + 1])
+unit = "insn" if "-icount" in args else "ns"
+print("kbench: name=smp_scaling_16_threads batches=10 ops=1 min=%%d.00 median=%%d.00 unit=%%s"
+      %% (8000000 // smp, 8000000 // smp, unit))
+print("kbench: done", flush=True)
+sys.exit(%d)
+"""
+
+
+def fake_qemu(tmp_path, script, *fill):
+    """PATH with the arch's QEMU binary replaced by script % (this Python, *fill)."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    binary, _ = kh.ARCH_QEMU[kh.DEFAULT_ARCH]
+    (bindir / binary).write_text(script % ((sys.executable,) + fill))
+    (bindir / binary).chmod(0o755)
+    return "%s:%s" % (bindir, os.environ["PATH"])
 
 
 def log(name):
@@ -130,6 +156,9 @@ def configure(*args, env=None, timeout=kh.CONFIGURE_TIMEOUT):
     (["--profiles", "tiny,nosuch"], "unknown profile 'nosuch'"),
     (["--arch", "nosuch"], "unknown arch 'nosuch'"),
     (["--peer", "nosuch"], "unknown peer 'nosuch'"),
+    (["--smp", "1,x"], "--smp takes guest CPU counts 1..64"),
+    (["--smp", "0"], "--smp takes guest CPU counts 1..64"),
+    (["--smp", "65"], "--smp takes guest CPU counts 1..64"),
 ])
 def test_bad_input(args, expect, tmp_path):
     proc = configure(*args, "-o", str(tmp_path / "out"))
@@ -149,12 +178,7 @@ def test_missing_qemu_names_the_package(tmp_path):
 def test_hanging_kernel_times_out_and_the_run_continues(tmp_path):
     """Both profiles' guests hang: each boot is killed after --timeout, reported, and the
     table and JSON still come out."""
-    bindir = tmp_path / "bin"
-    bindir.mkdir()
-    binary, _ = kh.ARCH_QEMU[kh.DEFAULT_ARCH]
-    (bindir / binary).write_text(HANGING_QEMU % sys.executable)
-    (bindir / binary).chmod(0o755)
-    env = kh.clean_env(PATH="%s:%s" % (bindir, os.environ["PATH"]))
+    env = kh.clean_env(PATH=fake_qemu(tmp_path, HANGING_QEMU))
     out = tmp_path / "out"
     proc = configure("--profiles", "tiny,secure", "--arch", kh.DEFAULT_ARCH, "--timeout", "2",
                      "-o", str(out), env=env, timeout=2 * kh.BUILD_TIMEOUT)
@@ -185,3 +209,69 @@ def test_peer_that_cannot_run_is_a_note(monkeypatch):
     assert bench.run_peers(["linux"], kh.DEFAULT_ARCH, opts, said.append, notes) == []
     assert notes == ["peer linux: not available: apt-get download linux-image-x failed"]
     assert said == notes
+
+
+def test_smp_sweep_boots_each_count_with_the_selection(tmp_path):
+    """--smp boots one build once per CPU count (each boot twice: instructions, then ns),
+    --bench reaches the kernel's command line, and the footer turns the scaling workload's
+    times into speed-ups against -smp 1."""
+    status = kh.platform_facts(kh.arch_platform(kh.DEFAULT_ARCH))["exit"]["pass"]
+    calls = tmp_path / "calls"
+    env = kh.clean_env(PATH=fake_qemu(tmp_path, SCALING_QEMU, status), FAKE_QEMU_CALLS=str(calls))
+    out = tmp_path / "out"
+    proc = configure("--profiles", "tiny", "--arch", kh.DEFAULT_ARCH, "--smp", "1,2,4",
+                     "--bench", "smp_scaling*", "-o", str(out), env=env, timeout=kh.BUILD_TIMEOUT)
+    assert proc.returncode == 0, kh.describe(proc)
+    boots = [c for c in calls.read_text().splitlines() if c != "--version"]
+    assert [b.split(" -smp ")[1].split()[0] for b in boots] == ["1", "1", "2", "2", "4", "4"]
+    assert all("kiln.bench=smp_scaling* " in b for b in boots), boots
+    assert proc.stderr.count(": build") == 1, proc.stderr
+    name = "tiny %s" % kh.DEFAULT_ARCH
+    assert row(proc.stdout, "16 CPU-bound threads, until all finish") == [
+        "8.00 M insn; 8.00 M ns", "4.00 M insn%s; 4.00 M ns" % bench.ALL_CPUS_MARK,
+        "2.00 M insn%s; 2.00 M ns" % bench.ALL_CPUS_MARK]
+    assert ("Speed-up of smp_scaling_16_threads (median ns at -smp 1 / at -smp N): "
+            "%s -smp 2 2.00x, %s -smp 4 4.00x." % (name, name)) in proc.stdout
+    assert "%s: the guest had several CPUs (-smp 2/4)" % bench.ALL_CPUS_MARK in proc.stdout
+    data = json.loads((out / "bench.json").read_text())
+    assert [c["column"] for c in data["columns"]] == ["%s -smp %d" % (name, n) for n in (1, 2, 4)]
+    assert [c["smp"] for c in data["columns"]] == [[1], [2], [4]]
+    assert (out / ("tiny-%s" % kh.DEFAULT_ARCH) / "bench-smp4.log").exists()
+
+
+def test_cross_cpu_insn_marked_only_with_several_cpus():
+    one = column("tiny x86", "bench-tiny-x86_64.log")
+    assert one["smp"] == [1]
+    four = dict(one, column="four", smp=[4])
+    text = table(one, four)
+    plain, marked = row(text, "preemptive switch (tick to next thread)")
+    assert bench.ALL_CPUS_MARK not in plain and plain.split(";")[0] + bench.ALL_CPUS_MARK == \
+        marked.split(";")[0]
+    assert row(text, "voluntary switch")[0] == row(text, "voluntary switch")[1]  # one CPU's own
+    assert "the guest had several CPUs (-smp 4)" in text
+    assert bench.ALL_CPUS_MARK not in table(one)
+
+
+SMP_BENCHES = ("ipi_call_roundtrip", "spinlock_uncontended", "spinlock_contended",
+               "smp_scaling_16_threads")
+
+
+@pytest.mark.parametrize("arch", kh.ARCHES)
+def test_smp_benchmarks_measure_across_cpus(arch, builds):
+    """The smp profile's cross-CPU benchmarks run on its CPUs (-smp from its configuration)
+    and report in both units; the contended lock is contended: under -icount, where the CPUs
+    take turns, each acquisition counts the others' turns too, so it takes at least one
+    uncontended acquisition's instructions per CPU."""
+    b = builds.built("smp", arch)
+    ncpus = int(b.config()["CONFIG_QEMU_SMP"])
+    assert ncpus >= 2
+    proc = kh.qemu_run(arch, b.kernel, "bench", extra=["--no-boot-cost"],
+                       append=["kiln.bench=" + ",".join(SMP_BENCHES)])
+    assert proc.returncode == 0, kh.describe(proc)
+    got = {(r[0], r[5]): r for r in kh.parse_kbench(proc.stdout)}
+    for name in SMP_BENCHES:
+        for unit in ("insn", "ns"):
+            _, batches, _, lo, median, _ = got[(name, unit)]
+            assert batches == 10 and 0 < lo <= median, got[(name, unit)]
+    uncontended = got[("spinlock_uncontended", "insn")][3]
+    assert got[("spinlock_contended", "insn")][3] >= ncpus * uncontended, proc.stdout
