@@ -63,6 +63,19 @@ def test_ktest_suite_passes_under_every_policy(arch, profile, policy, builds):
     check_ktest_suite(b, arch, profile)
 
 
+# The smp profile with each per-CPU variant it does not select itself that Kconfig allows with
+# SMP: arm64's array (x86_64's array is !SMP: its SYSCALL entry has one slot, cpus[0]'s).
+PERCPU_SMP = [(a, v) for a in ARCHES for v in kh.components()["percpu"]
+              if (a, v) == ("arm64", "array")]
+
+
+@pytest.mark.parametrize("arch, variant", PERCPU_SMP, ids=["%s-%s" % m for m in PERCPU_SMP])
+def test_ktest_suite_passes_on_smp_with_other_percpu_variants(arch, variant, builds):
+    b, own = builds.with_variant("smp", arch, "percpu", variant)
+    assert not own and kh.selected_variants(b.path)["percpu"] == variant
+    check_ktest_suite(b, arch, "smp")
+
+
 def check_ktest_suite(b, arch, profile):
     proc = kh.ninja(b.path, "test", timeout=kh.BOOT_TIMEOUT)
     out = proc.stdout + proc.stderr
