@@ -298,7 +298,9 @@ static void storm(void *arg)
 	uint64_t end = *(uint64_t *)arg;
 	bool irqs = arch_irq_enabled();
 
-	while (clock_ns() < end)
+	while (clock_ns() < end) {
+		/* Under -icount the CPUs take turns: this hands the turn on, or nothing arrives. */
+		arch_cpu_relax();
 		for (unsigned int to = 0; to < n; to++) {
 			if (to == self)
 				continue;
@@ -314,6 +316,7 @@ static void storm(void *arg)
 					arch_irq_enable();
 			}
 		}
+	}
 	for (unsigned int to = 0; to < n; to++)
 		for (unsigned int s = 0; s < STORM_SLOTS; s++)
 			if (storm_calls[self][to][s].fn)

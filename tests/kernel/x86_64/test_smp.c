@@ -67,9 +67,12 @@ static bool ask(unsigned int irq, unsigned int i)
 
 	memset(&seen, 0, sizeof(seen));
 	platform_send_ipi(&cpus[i], irq);
-	while (!__atomic_load_n(&seen.done, __ATOMIC_ACQUIRE))
+	/* Relax: under -icount the CPUs take turns, and this lets the target have its turn. */
+	while (!__atomic_load_n(&seen.done, __ATOMIC_ACQUIRE)) {
 		if (clock_ns() > deadline)
 			return false;
+		arch_cpu_relax();
+	}
 	return true;
 }
 
@@ -80,9 +83,11 @@ static bool nmi_arrives(unsigned int i)
 	uint64_t deadline = clock_ns() + ANSWER_TIMEOUT_NS;
 
 	lapic_send_nmi(cpus[i].hwid);
-	while (__atomic_load_n(&cpus[i].nmi_count, __ATOMIC_RELAXED) == before)
+	while (__atomic_load_n(&cpus[i].nmi_count, __ATOMIC_RELAXED) == before) {
 		if (clock_ns() > deadline)
 			return false;
+		arch_cpu_relax(); /* as in ask() */
+	}
 	return true;
 }
 
