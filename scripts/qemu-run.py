@@ -52,7 +52,10 @@ def qemu_command(args, append, icount=False, gdb=False):
         cmd += ["-dtb", args.dtb]
     if args.smp:
         cmd += ["-smp", str(args.smp)]
-    cmd += ["-enable-kvm"] if args.kvm else ["-accel", "tcg"]
+    if args.kvm:
+        cmd += ["-enable-kvm"]
+    else:
+        cmd += ["-accel", "tcg" + (",thread=single" if args.tcg_threads == "single" else "")]
     if icount:
         cmd += ["-icount", "shift=0"]
     if gdb:
@@ -64,7 +67,10 @@ def qemu_command(args, append, icount=False, gdb=False):
 def accel_description(args, icount=False):
     if args.kvm:
         return "KVM (hardware virtualization)"
-    return "TCG (software emulation%s)" % (", -icount shift=0" if icount else "")
+    how = [", -icount shift=0"] if icount else []
+    if args.tcg_threads == "single":
+        how.append(", one host thread for all CPUs")
+    return "TCG (software emulation%s)" % "".join(how)
 
 
 def verdict(platform, status):
@@ -172,6 +178,10 @@ def main():
                    help="option of the platform's -M machine (e.g. gic-version=3)")
     p.add_argument("--dtb", help="boot with this device tree instead of QEMU's")
     p.add_argument("--smp", type=int)
+    p.add_argument("--tcg-threads", choices=["multi", "single"], default="multi",
+                   help="TCG: one host thread per guest CPU (multi, QEMU's default) or one "
+                        "thread running the CPUs in turn (single: a CPU that spins on pause/yield "
+                        "hands over at once, so many more guest CPUs than host cores stay usable)")
     p.add_argument("--append", action="append", default=[], help="extra kernel command-line word")
     p.add_argument("--qemu-arg", action="append", help="extra QEMU argument")
     p.add_argument("--no-boot-cost", action="store_true",

@@ -125,6 +125,20 @@ def test_command_line(arch, fake):
     assert "kiln: accelerator: TCG" in proc.stdout
 
 
+def test_tcg_threads_single_runs_every_cpu_on_one_host_thread(fake):
+    run, state = fake
+    arch = kh.DEFAULT_ARCH
+    proc = run(arch, "test", "--smp", "64", "--tcg-threads", "single",
+               FAKE_EXIT=str(VERDICT_STATUS[arch]["pass"]))
+    assert proc.returncode == 0, kh.describe(proc)
+    argv = argv_log(state)[-1]
+    assert argv[argv.index("-accel") + 1] == "tcg,thread=single"
+    assert argv[argv.index("-smp") + 1] == "64"
+    assert "one host thread for all CPUs" in proc.stdout
+    proc = run(arch, "test", "--tcg-threads", "two")
+    assert proc.returncode == 2 and "--tcg-threads" in proc.stderr, kh.describe(proc)
+
+
 def test_kvm_needs_dev_kvm(fake):
     if os.access("/dev/kvm", os.R_OK | os.W_OK):
         pytest.skip("/dev/kvm is usable here")
