@@ -12,6 +12,7 @@ void gen_offsets(void)
 	DEFINE(CPU_SIZE, sizeof(struct cpu));
 	OFFSET(THREAD_SAVED_SP, thread, saved_sp);
 	OFFSET(THREAD_TLS, thread, tls);
+	OFFSET(THREAD_TLS_AUX, thread, tls_aux);
 	OFFSET(THREAD_PROCESS, thread, process);
 	OFFSET(THREAD_TRAP_DEPTH, thread, trap_depth);
 	OFFSET(THREAD_ON_CPU, thread, on_cpu);

@@ -17,10 +17,14 @@ void syscall_entry(void);
 __noreturn void user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg);
 
 bool x86_smap;
+bool x86_fsgsbase;
 
 /*
  * SMEP: the kernel never executes a user page; SMAP: it never reads or
  * writes one outside arch_user_access_begin/end. Both where CPUID has them.
+ * FSGSBASE too: user code may then set its own FS and GS bases (the switch
+ * keeps them per thread, the paranoid entry compares GS with this CPU's
+ * struct cpu), and the kernel reads and writes them without MSRs.
  */
 static void protect_from_user(struct cpu *cpu)
 {
@@ -34,12 +38,17 @@ static void protect_from_user(struct cpu *cpu)
 			cr4 |= CR4_SMEP;
 		if (regs[1] & CPUID7_EBX_SMAP)
 			cr4 |= CR4_SMAP;
+		if (regs[1] & CPUID7_EBX_FSGSBASE)
+			cr4 |= CR4_FSGSBASE;
 	}
 	write_cr4(cr4);
 	if (cpu->index == 0) {
 		x86_smap = cr4 & CR4_SMAP;
 		printk("x86_64: SMEP %s, SMAP %s\n", cr4 & CR4_SMEP ? "on" : "off",
 		       x86_smap ? "on" : "off");
+		x86_fsgsbase = cr4 & CR4_FSGSBASE;
+		printk("x86_64: FSGSBASE %s\n",
+		       x86_fsgsbase ? "on: rdgsbase/wrgsbase" : "off: GS/FS base MSRs");
 	}
 }
 

@@ -34,6 +34,11 @@ struct thread {
 	/* Where the ctxswitch backend left this thread's saved state (offsets.h: THREAD_*). */
 	uintptr_t saved_sp;
 	uintptr_t tls;
+	/*
+	 * A second base register user code may set, that the switch keeps
+	 * per thread like tls (x86_64: the user's GS base), else unused.
+	 */
+	uintptr_t tls_aux;
 	struct thread *next; /* run queue or sleep list link */
 	/*
 	 * Changed by the thread itself, except that a waker moves a blocked

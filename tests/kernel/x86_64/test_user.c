@@ -376,6 +376,104 @@ KTEST(x86_paranoid_entry_restores_user_gs)
 }
 
 /*
+ * Two processes at once set their own FS and GS bases (wrfsbase/wrgsbase)
+ * and check them across system calls, yields to each other, interrupts and
+ * preemption: the switch must keep both per thread. Without CR4.FSGSBASE
+ * the first wrfsbase is #UD and kills only its process.
+ */
+KTEST(x86_user_fs_gs_bases_are_per_thread)
+{
+	struct cpu *cpu = this_cpu();
+	long pids[2], status[2] = {-1, -1};
+
+	cpu->arch.user_fault_vector = ~0ull;
+	for (unsigned int i = 0; i < 2; i++)
+		pids[i] = process_spawn("x86_bases", X86_BASES_HOLD | (i + 1) << 8);
+	for (unsigned int i = 0; i < 2; i++) {
+		KASSERT_GT(pids[i], 0);
+		KEXPECT_EQ(process_wait(pids[i], &status[i]), pids[i]);
+		KEXPECT_EQ(status[i], x86_fsgsbase ? 0 : KILN_STATUS_FAULT);
+	}
+	if (!x86_fsgsbase)
+		KEXPECT_EQ(cpu->arch.user_fault_vector, VEC_INVALID_OPCODE);
+	KEXPECT_EQ(thread_tls(), 0);
+}
+
+/*
+ * A user GS base that is a kernel address, a struct cpu copy, must not pass
+ * for the kernel's in the paranoid entry: an NMI in user mode must still
+ * swap to this CPU's own and back. The kernel gives the process that base
+ * (its thread's tls_aux, which the switch loads), so the test runs without
+ * FSGSBASE too; with it, the process also checks its base after the NMI.
+ */
+static struct cpu decoy;
+static struct cpu *nmi_cpu;
+/* Where the user's GS base is while the kernel runs: swapped out by percpu/gsbase, else live. */
+#ifdef CONFIG_PERCPU_GSBASE
+#define USER_GS_MSR MSR_KERNEL_GS_BASE
+#else
+#define USER_GS_MSR MSR_GS_BASE
+#endif
+static uint64_t nmi_user_gs, later_user_gs;
+
+static bool in_bases_process(struct cpu *cpu)
+{
+	struct process *p = cpu->current ? cpu->current->process : NULL;
+
+	return p && !strcmp(p->name, "x86_bases");
+}
+
+static void note_nmi_gs(struct trap_frame *tf, struct cpu *cpu)
+{
+	if (tf->vector == VEC_NMI && arch_frame_from_user(tf) && !nmi_cpu) {
+		nmi_user_gs = rdmsr(USER_GS_MSR);
+		nmi_cpu = cpu;
+	}
+}
+
+static void note_later_gs(struct trap_frame *tf, struct cpu *cpu)
+{
+	(void)tf;
+	if (nmi_cpu && in_bases_process(cpu))
+		later_user_gs = rdmsr(USER_GS_MSR);
+}
+
+KTEST(x86_nmi_in_user_mode_with_a_kernel_gs_base)
+{
+	struct process *p;
+	long pid, status = -1;
+	unsigned long decoy_nmis;
+
+	memcpy(&decoy, this_cpu(), sizeof(decoy));
+	decoy.self = &decoy;
+	decoy_nmis = decoy.nmi_count;
+	nmi_cpu = NULL;
+	nmi_user_gs = later_user_gs = 0;
+	trap_probe = note_nmi_gs;
+	syscall_probe = note_later_gs;
+	arch_irq_disable();
+	pid = process_spawn("x86_bases", X86_BASES_NMI | X86_USER_LAPIC_VA);
+	p = pid > 0 ? process_find(pid) : NULL;
+	if (p) {
+		pgtable_map(p->uspace.root, X86_USER_LAPIC_VA, virt_to_phys((void *)lapic_mmio),
+			    PGTABLE_LARGE_SIZE, PROT_READ | PROT_WRITE | PROT_DEVICE | PROT_USER,
+			    PGTABLE_LARGE);
+		p->thread->tls_aux = (uintptr_t)&decoy;
+	}
+	arch_irq_enable();
+	KASSERT_TRUE(p != NULL);
+	KEXPECT_EQ(process_wait(pid, &status), pid);
+	trap_probe = NULL;
+	syscall_probe = NULL;
+	KEXPECT_EQ(status, 0);
+	KASSERT_TRUE(nmi_cpu != NULL);
+	KEXPECT_TRUE(nmi_cpu >= &cpus[0] && nmi_cpu < &cpus[CONFIG_NR_CPUS]);
+	KEXPECT_EQ(nmi_user_gs, (uint64_t)(uintptr_t)&decoy);
+	KEXPECT_EQ(later_user_gs, (uint64_t)(uintptr_t)&decoy);
+	KEXPECT_EQ(decoy.nmi_count, decoy_nmis);
+}
+
+/*
  * A process hammers system calls (and checks every register after each)
  * while NMIs arrive from outside at random moments: tests/host/test_nmi.py
  * injects them through QEMU's monitor for this test. Batches go on while

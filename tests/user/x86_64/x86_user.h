@@ -40,4 +40,18 @@ enum x86_fault_mode {
 /* x86_nmi_window: where the kernel test maps the local APIC's 2 MiB page for it. */
 #define X86_USER_LAPIC_VA 0x40000000ul
 
+/*
+ * x86_bases: mode in the low byte of arg. HOLD (a seed above it): set its own FS and GS
+ * bases with wrfsbase/wrgsbase (#UD without CR4.FSGSBASE) and check them across system
+ * calls, yields, interrupts and preemption. NMI (X86_USER_LAPIC_VA above it): a self-NMI
+ * in user mode with the GS base the kernel gave it, then, where CPUID has FSGSBASE,
+ * check that base is still its own. Either returns how many checks failed.
+ */
+enum x86_bases_mode {
+	X86_BASES_HOLD = 1,
+	X86_BASES_NMI,
+};
+#define X86_BASES_FS(seed) (0x0000100000000000ul + ((unsigned long)(seed) << 12))
+#define X86_BASES_GS(seed) (0x0000200000000000ul + ((unsigned long)(seed) << 12))
+
 #endif

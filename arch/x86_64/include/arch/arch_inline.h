@@ -67,15 +67,23 @@ static inline uint64_t arch_cycles_to_icount_insn(uint64_t cycles)
 	return cycles;
 }
 
-/* The thread-local storage pointer: FS_BASE. */
+/* The thread-local storage pointer: FS_BASE, by instruction where CR4.FSGSBASE allows it. */
 static inline void arch_set_tls(uintptr_t tls)
 {
-	wrmsr(MSR_FS_BASE, tls);
+	if (x86_fsgsbase)
+		asm volatile("wrfsbase %0" : : "r"(tls) : "memory");
+	else
+		wrmsr(MSR_FS_BASE, tls);
 }
 
 static inline uintptr_t arch_get_tls(void)
 {
-	return rdmsr(MSR_FS_BASE);
+	uintptr_t tls;
+
+	if (!x86_fsgsbase)
+		return rdmsr(MSR_FS_BASE);
+	asm volatile("rdfsbase %0" : "=r"(tls));
+	return tls;
 }
 
 #endif

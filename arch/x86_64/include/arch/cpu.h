@@ -23,16 +23,18 @@
 #define RFLAGS_RF	0x10000
 #define RFLAGS_AC	0x40000
 
-#define CR0_PE	 0x1
-#define CR0_WP	 0x10000 /* write protection applies to the kernel too */
-#define CR0_AM	 0x40000 /* alignment checks at CPL 3 when RFLAGS.AC is set */
-#define CR0_PG	 0x80000000
-#define CR4_PAE	 0x20
-#define CR4_SMEP 0x100000
-#define CR4_SMAP 0x200000
+#define CR0_PE	     0x1
+#define CR0_WP	     0x10000 /* write protection applies to the kernel too */
+#define CR0_AM	     0x40000 /* alignment checks at CPL 3 when RFLAGS.AC is set */
+#define CR0_PG	     0x80000000
+#define CR4_PAE	     0x20
+#define CR4_FSGSBASE 0x10000 /* rdfsbase/wrfsbase/rdgsbase/wrgsbase, at CPL 3 too */
+#define CR4_SMEP     0x100000
+#define CR4_SMAP     0x200000
 
-#define CPUID7_EBX_SMEP 0x80
-#define CPUID7_EBX_SMAP 0x100000
+#define CPUID7_EBX_FSGSBASE 0x1
+#define CPUID7_EBX_SMEP	    0x80
+#define CPUID7_EBX_SMAP	    0x100000
 
 #ifndef __ASSEMBLER__
 #include <kiln/types.h>

@@ -11,6 +11,7 @@
  * are invalid opcodes on a CPU without SMAP.
  */
 extern bool x86_smap;
+extern bool x86_fsgsbase; /* CR4.FSGSBASE on: FS/GS bases by instruction */
 
 struct cpu;
 /* SMEP, SMAP, CR0.AM and the SYSCALL MSRs of a CPU, at its start. */
