@@ -88,7 +88,9 @@ _X86_STATE = {"fxsave": (SAVE, "fp/simd file"), "fxrstor": (RESTORE, "fp/simd fi
               "stmxcsr": (SAVE, "mxcsr"), "ldmxcsr": (RESTORE, "mxcsr"),
               "fnstcw": (SAVE, "x87 cw"), "fldcw": (RESTORE, "x87 cw"),
               "pushfq": (SAVE, "rflags"), "popfq": (RESTORE, "rflags"),
-              "wrmsr": (RESTORE, "msr[%ecx]"), "rdmsr": (SAVE, "msr[%ecx]")}
+              "wrmsr": (RESTORE, "msr[%ecx]"), "rdmsr": (SAVE, "msr[%ecx]"),
+              "rdfsbase": (SAVE, "fs base"), "wrfsbase": (RESTORE, "fs base"),
+              "rdgsbase": (SAVE, "gs base"), "wrgsbase": (RESTORE, "gs base")}
 
 
 def _x86_transfer(op, args):
@@ -262,11 +264,14 @@ class MutationRunner:
     """Runs mutants of one generated file of a built directory against a test selection."""
 
     def __init__(self, build_dir, arch, file, selection, workdir, workers=2, timeout=20,
-                 crashes=None):
+                 crashes=None, machines=((),)):
         """crashes: {scenario: check}; check(proc) of a kiln.mode=crash boot returns what is
         wrong with its report (empty: right). A mutant whose tests pass is still killed when
-        a scenario's report goes wrong."""
+        a scenario's report goes wrong. machines: the scripts/qemu-run.py options of each
+        machine the tests run on (code a CPU feature selects runs only where the CPU has
+        it, or has not): a mutant is killed when the tests fail on any of them."""
         self.crashes = crashes or {}
+        self.machines = [list(m) for m in machines]
         self.build_dir = Path(build_dir)
         self.arch = arch
         self.file = file
@@ -283,9 +288,15 @@ class MutationRunner:
         return d
 
     def _boot(self, d):
-        return kh.qemu_run(self.arch, d / "kernel.elf", "test",
-                           append=["kiln.test=" + self.selection],
-                           extra=["--timeout", str(self.timeout)], timeout=self.timeout + 30)
+        """The first failing boot of the selection over the machines, else the last one."""
+        for machine in self.machines:
+            proc = kh.qemu_run(self.arch, d / "kernel.elf", "test",
+                               append=["kiln.test=" + self.selection],
+                               extra=machine + ["--timeout", str(self.timeout)],
+                               timeout=self.timeout + 30)
+            if proc.returncode != 0:
+                break
+        return proc
 
     def _copies(self):
         """One up-to-date copy of the build directory per worker."""

@@ -26,6 +26,10 @@ TARGET = "generated/switch.S"
 # The tests that exercise the switch: ABI across yield and direct switch, FP state,
 # preemption with every register in use, the TLS pointer.
 SELECTION = "ctx_*,preempt*,tls_*"
+# x86_64: user code's own FS and GS bases too, which the switch moves by rd/wr{fs,gs}base where
+# CR4.FSGSBASE is on and by MSR where it is off: each half runs on a CPU model of its own.
+SWITCH_SELECTION = {"x86_64": SELECTION + ",x86_user_fs_gs*,x86_nmi_in_user_mode_with*"}
+SWITCH_MACHINES = {"x86_64": ((), ("--cpu", "max,fsgsbase=off"))}
 # A normal boot of the selection takes under a second; a killed mutant may hang instead.
 BOOT_TIMEOUT = 10
 WORKERS = int(os.environ.get("KILN_MUTATION_WORKERS", "2"))
@@ -51,11 +55,17 @@ def build_for(builds, arch, variant):
 @pytest.mark.parametrize("arch, variant", CASES, ids=["%s-%s" % c for c in CASES])
 def test_mutation_every_switch_register_is_load_bearing(arch, variant, builds, tmp_path):
     b = build_for(builds, arch, variant)
-    mutants = mutation.mutants(TARGET, (b.path / TARGET).read_text(), arch)
+    text = (b.path / TARGET).read_text()
+    mutants = mutation.mutants(TARGET, text, arch)
     assert {m.kind for m in mutants} == {mutation.SAVE, mutation.RESTORE}, (
         "no save or no restore instruction found in %s:\n%s" % (TARGET, mutants))
-    runner = mutation.MutationRunner(b.path, arch, TARGET, SELECTION, tmp_path,
-                                     workers=WORKERS, timeout=BOOT_TIMEOUT)
+    # The percpu variant's window on the user's GS base (swapgs under gsbase).
+    percpu = kh.selected_variants(b.path)["percpu"]
+    mutants += mutation.line_mutants(TARGET, text, mutation.owned_lines(b.path, TARGET, "percpu"),
+                                     "percpu/" + percpu)
+    runner = mutation.MutationRunner(b.path, arch, TARGET, SWITCH_SELECTION.get(arch, SELECTION),
+                                     tmp_path, workers=WORKERS, timeout=BOOT_TIMEOUT,
+                                     machines=SWITCH_MACHINES.get(arch, ((),)))
     start = time.monotonic()
     results = runner.run(mutants)
     line = mutation.record("%s %s (%s, %s)" % (TARGET, variant, b.profile, arch), results,

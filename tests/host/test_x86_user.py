@@ -1,5 +1,5 @@
 """x86_64 user mode where the boot matrix does not look: a CPU model without SMEP and SMAP
-(stac and clac would be invalid opcodes there), the NMI that must land in the SYSCALL entry
+(stac and clac would be invalid opcodes there, and FS and GS bases move by MSR), the NMI that must land in the SYSCALL entry
 window (QEMU's TCG without -icount takes it between translation blocks; see
 tests/kernel/x86_64/test_user.c), and the report of a kernel stack overflow in a system call;
 each under every stack-switch policy."""
@@ -36,6 +36,8 @@ def build(builds, profile, policy):
 def test_user_mode_without_smep_and_smap(profile, policy, builds):
     out = boot(build(builds, profile, policy), USER_TESTS, "--cpu", "qemu64")
     assert "x86_64: SMEP off, SMAP off" in out, out
+    # The switch's MSR half: user code cannot set its bases (wrfsbase is #UD), the kernel can.
+    assert "x86_64: FSGSBASE off: GS/FS base MSRs" in out, out
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -54,3 +56,11 @@ def test_kernel_stack_overflow_in_a_syscall_is_reported(policy, builds):
                      out, re.M), out
     assert re.search(r"^killing process 'x86_regs' \(pid \d+\); the kernel goes on$", out,
                      re.M), out
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_user_code_sets_its_own_fs_and_gs_bases(profile, builds):
+    """The build's CPU model has FSGSBASE: user code writes both bases itself, and the switch
+    reads them back (the qemu64 run above covers the MSR half)."""
+    out = boot(builds.built(profile, "x86_64"), "x86_user_fs_gs*,x86_nmi_in_user_mode_with*")
+    assert "x86_64: FSGSBASE on: rdgsbase/wrgsbase" in out, out
