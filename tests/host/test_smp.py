@@ -99,3 +99,19 @@ def test_smp_stress_survives_an_nmi_storm(builds):
     from test_nmi import boot_and_pass
     out = boot_and_pass(builds.built(SMP, "x86_64"), "smp_stress_loses_nothing")
     assert re.search(r"^# smp_stress_loses_nothing: \d+ locked increments", out, re.M), out
+
+
+# tests/kernel/test_lockorder.c provokes this many inversions on purpose.
+PROVOKED_INVERSIONS = 3
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_lock_order_checker_finds_no_inversion_in_the_kernel(arch, builds):
+    """With CONFIG_LOCK_ORDER_CHECK, the checker's own tests pass and a run of the SMP and
+    user-mode tests (every kernel lock, from every CPU) adds no report to theirs."""
+    b = builds.built(SMP, arch, sets=("CONFIG_LOCK_ORDER_CHECK=y",))
+    out = boot(b, "lockorder_*,smp_*,user_*", timeout=600)
+    reports = [l for l in out.splitlines() if l.startswith("lockorder: ")]
+    inversions = [l for l in reports if l.startswith("lockorder: inversion: ")]
+    assert len(inversions) == PROVOKED_INVERSIONS, "\n".join(reports)
+    assert not [l for l in reports if "CPU that holds it" in l or "more than" in l], reports

@@ -12,10 +12,38 @@
 #ifndef KILN_SPINLOCK_H
 #define KILN_SPINLOCK_H
 
+#include <generated/autoconf.h>
 #include <kiln/arch.h>
 #include <kiln/types.h>
 
 #ifdef CONFIG_SMP
+
+struct spinlock;
+#ifdef CONFIG_LOCK_ORDER_CHECK
+/*
+ * kernel/lockorder.c: before a CPU spins for l (checked against the locks it
+ * holds), once a trylock took l (not checked: it cannot deadlock), when it
+ * lets l go.
+ */
+void lock_order_acquire(struct spinlock *l);
+void lock_order_took(struct spinlock *l);
+void lock_order_release(struct spinlock *l);
+/* How many inversions the checker reported. */
+unsigned long lock_order_inversions(void);
+#else
+static inline void lock_order_acquire(struct spinlock *l)
+{
+	(void)l;
+}
+static inline void lock_order_took(struct spinlock *l)
+{
+	(void)l;
+}
+static inline void lock_order_release(struct spinlock *l)
+{
+	(void)l;
+}
+#endif
 
 struct spinlock {
 	uint32_t next;	/* the ticket the next arrival draws */
@@ -26,8 +54,10 @@ struct spinlock {
 
 static inline void spin_lock(struct spinlock *l)
 {
-	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	uint32_t ticket;
 
+	lock_order_acquire(l);
+	ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
 		arch_cpu_relax();
 }
@@ -36,13 +66,17 @@ static inline void spin_lock(struct spinlock *l)
 static inline bool spin_trylock(struct spinlock *l)
 {
 	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED), ticket = owner;
+	bool taken = __atomic_compare_exchange_n(&l->next, &ticket, owner + 1, false,
+						 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 
-	return __atomic_compare_exchange_n(&l->next, &ticket, owner + 1, false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
+	if (taken)
+		lock_order_took(l);
+	return taken;
 }
 
 static inline void spin_unlock(struct spinlock *l)
 {
+	lock_order_release(l);
 	/* Only the holder writes owner: a plain increment, published with release. */
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
