@@ -9,12 +9,20 @@
 #include <kiln/platform.h>
 #include <kiln/printk.h>
 #include <arch/ap_boot.h>
+#include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <platform/acpi.h>
 
-/* The SDM's delays (MP initialization): after INIT, and after each start-up IPI. */
-#define INIT_DELAY_US 10000
-#define SIPI_DELAY_US 200
+/*
+ * The SDM's delays (MP initialization): after INIT, and after each start-up
+ * IPI. They date from discrete local APICs: as Linux does, CPUs from Intel
+ * family 6 and AMD family 0xF on (every such CPU with long mode) go without
+ * the INIT wait and wait 10 us after a start-up IPI; other vendors' get the
+ * SDM's figures.
+ */
+#define INIT_DELAY_US	     10000
+#define SIPI_DELAY_US	     200
+#define MODERN_SIPI_DELAY_US 10
 /*
  * How long a started CPU has to reach its block: a few hundred instructions
  * in the trampoline, but a vCPU thread may wait its turn on a loaded host.
@@ -92,6 +100,22 @@ static void delay_us(uint64_t us)
 		arch_cpu_relax();
 }
 
+static bool integrated_apic(void)
+{
+	uint32_t vendor[4], sig[4], family;
+
+	cpuid(0, 0, vendor);
+	cpuid(1, 0, sig);
+	family = (sig[0] >> 8) & 0xf;
+	if (family == 0xf)
+		family += (sig[0] >> 20) & 0xff;
+	if (vendor[1] == 0x756e6547 && vendor[3] == 0x49656e69 && vendor[2] == 0x6c65746e)
+		return family >= 6; /* GenuineIntel */
+	if (vendor[1] == 0x68747541 && vendor[3] == 0x69746e65 && vendor[2] == 0x444d4163)
+		return family >= 0xf; /* AuthenticAMD */
+	return false;
+}
+
 /* True once the CPU has taken its block (arch/ap_boot.h), false if it never does. */
 static bool wait_answer(const struct cpu *cpu)
 {
@@ -115,12 +139,14 @@ static bool wait_answer(const struct cpu *cpu)
 bool platform_cpu_start(struct cpu *cpu, uintptr_t stack_top)
 {
 	unsigned int page = ap_boot_prepare(cpu, stack_top);
+	bool modern = integrated_apic();
 
 	lapic_send_init(cpu->hwid);
-	delay_us(INIT_DELAY_US);
+	if (!modern)
+		delay_us(INIT_DELAY_US);
 	for (int sipi = 0; sipi < 2 && !ap_boot_taken(); sipi++) {
 		lapic_send_startup(cpu->hwid, page);
-		delay_us(SIPI_DELAY_US);
+		delay_us(modern ? MODERN_SIPI_DELAY_US : SIPI_DELAY_US);
 	}
 	return wait_answer(cpu);
 }
