@@ -4,8 +4,8 @@
  * (identity + direct map + kernel image, 2 MiB pages), enter long mode and
  * continue in the higher half. C takes over in arch_start().
  */
-#include <arch/cpu.h>
 #include <arch/layout.h>
+#include <arch/long_mode.h>
 
 #define PTE_P   0x1
 #define PTE_W   0x2
@@ -68,21 +68,8 @@ _start32:
 	movl $(boot_pdpt + PTE_P + PTE_W), 256 * 8(%edi)
 	movl $(boot_pdpt_kernel + PTE_P + PTE_W), 511 * 8(%edi)
 
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $boot_pml4, %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE), %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(CR0_PE | CR0_PG | CR0_WP), %eax
-	movl %eax, %cr0
-
 	lgdt boot_gdt_ptr
-	ljmp $GDT_KERNEL_CS, $_start64_low
+	enter_long_mode $boot_pml4, $_start64_low
 
 	.code64
 _start64_low:

@@ -15,6 +15,7 @@
 #include <arch/ap_boot.h>
 #include <arch/cpu.h>
 #include <arch/lapic.h>
+#include <arch/long_mode.h>
 #include <arch/layout.h>
 
 /* The address of a trampoline symbol once copied. */
@@ -42,18 +43,7 @@ tramp32:
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
-	movl	$CR4_PAE, %eax
-	movl	%eax, %cr4
-	movl	$boot_pml4, %eax
-	movl	%eax, %cr3
-	/* Long mode, and NX as the kernel's page tables use it. */
-	movl	$MSR_EFER, %ecx
-	rdmsr
-	orl	$(EFER_LME | EFER_NXE), %eax
-	wrmsr
-	movl	$(CR0_PE | CR0_WP | CR0_PG), %eax
-	movl	%eax, %cr0
-	ljmpl	$GDT_KERNEL_CS, $TRAMP(tramp64)
+	enter_long_mode $boot_pml4, $TRAMP(tramp64)
 
 	.code64
 tramp64:
