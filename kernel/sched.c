@@ -14,6 +14,9 @@
  * CPU until the switch routine has cleared thread->on_cpu; a CPU never
  * waits for that (two CPUs could each wait for the other's), it takes
  * another thread or looks again at its next tick.
+ *
+ * With one CPU (CONFIG_NR_CPUS 1) none of that bookkeeping is needed: the
+ * few helpers that do it test CONFIG_NR_CPUS, a constant, and fold away.
  */
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
@@ -26,9 +29,11 @@
 #include <kiln/smp.h>
 #include <kiln/stackswitch.h>
 
+/* With one CPU, every binding is to it (thread_set_affinity() checks). */
 static bool allowed_on(const struct thread *t, unsigned int cpu)
 {
-	return t->affinity == THREAD_ANY_CPU || (unsigned int)t->affinity == cpu;
+	return CONFIG_NR_CPUS == 1 || t->affinity == THREAD_ANY_CPU ||
+	       (unsigned int)t->affinity == cpu;
 }
 
 /* Threads queued or running there: a hint read without the lock. */
@@ -38,11 +43,20 @@ static unsigned int load(struct cpu *cpu)
 	       (__atomic_load_n(&cpu->current, __ATOMIC_RELAXED) != cpu->idle_thread);
 }
 
+/* With cpu->rq_lock held: keep the hint up to date; with one CPU, nobody reads it. */
+static void count_queued(struct cpu *cpu, int n)
+{
+	if (CONFIG_NR_CPUS > 1)
+		cpu->nr_queued += n;
+}
+
 /* Where t goes when it becomes runnable. */
 static struct cpu *select_cpu(const struct thread *t)
 {
 	struct cpu *self = this_cpu(), *best = NULL;
 
+	if (CONFIG_NR_CPUS == 1)
+		return self;
 	if (t->affinity != THREAD_ANY_CPU)
 		return &cpus[t->affinity];
 	if (t->cpu != THREAD_NO_CPU)
@@ -67,7 +81,7 @@ static void enqueue(struct cpu *cpu, struct thread *t)
 		q->head = t;
 	q->tail = t;
 	cpu->nonempty_queues |= 1u << t->priority;
-	cpu->nr_queued++;
+	count_queued(cpu, 1);
 }
 
 /*
@@ -78,13 +92,29 @@ static void enqueue(struct cpu *cpu, struct thread *t)
  */
 static bool takeable(const struct thread *t, unsigned int picker, const struct thread *running)
 {
-	return allowed_on(t, picker) &&
-	       (t == running || !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE));
+	return allowed_on(t, picker) && (t == running || thread_off_cpu(t));
+}
+
+/* With cpu->rq_lock held: take t, after prev (NULL: first), off cpu->run_queues[p]. */
+static __always_inline void dequeue(struct cpu *cpu, int p, struct thread *prev, struct thread *t)
+{
+	struct run_queue *q = &cpu->run_queues[p];
+
+	if (prev)
+		prev->next = t->next;
+	else
+		q->head = t->next;
+	if (!t->next) {
+		q->tail = prev;
+		if (!q->head)
+			cpu->nonempty_queues &= ~(1u << p);
+	}
+	count_queued(cpu, -1);
 }
 
 /* With cpu->rq_lock held: take the best thread takeable by CPU picker, or NULL. */
-static struct thread *dequeue_best(struct cpu *cpu, unsigned int picker,
-				   const struct thread *running)
+static __always_inline struct thread *dequeue_best(struct cpu *cpu, unsigned int picker,
+						   const struct thread *running)
 {
 	for (unsigned int mask = cpu->nonempty_queues; mask;) {
 		int p = 31 - __builtin_clz(mask);
@@ -95,19 +125,11 @@ static struct thread *dequeue_best(struct cpu *cpu, unsigned int picker,
 			prev = t;
 			t = t->next;
 		}
+		if (t) {
+			dequeue(cpu, p, prev, t);
+			return t;
+		}
 		mask &= ~(1u << p);
-		if (!t)
-			continue;
-		if (prev)
-			prev->next = t->next;
-		else
-			q->head = t->next;
-		if (q->tail == t)
-			q->tail = prev;
-		if (!q->head)
-			cpu->nonempty_queues &= ~(1u << p);
-		cpu->nr_queued--;
-		return t;
 	}
 	return NULL;
 }
@@ -164,6 +186,7 @@ static struct thread *steal(struct cpu *self)
 		t = dequeue_best(cpu, self->index, self->current);
 		spin_unlock(&cpu->rq_lock);
 		if (t) {
+			t->cpu = self->index;
 			self->steals++;
 			return t;
 		}
@@ -171,11 +194,14 @@ static struct thread *steal(struct cpu *self)
 	return NULL;
 }
 
-/* next, off every CPU (takeable()), is this CPU's now. */
-static __always_inline void claim(struct cpu *cpu, struct thread *next)
+/*
+ * next, off every CPU (takeable()), is this CPU's stack now; its cpu says so
+ * already (enqueue(), steal()). One CPU has nobody to tell: thread_off_cpu().
+ */
+static __always_inline void claim(struct thread *next)
 {
-	next->on_cpu = true;
-	next->cpu = cpu->index;
+	if (CONFIG_NR_CPUS > 1)
+		next->on_cpu = true;
 }
 
 /* Forced inline (with dequeue_best()): the voluntary switch pays no call for the split. */
@@ -207,7 +233,7 @@ static __always_inline struct sched_switch pick(void)
 	cpu->slice_left = SCHED_SLICE_TICKS;
 	next->state = THREAD_RUNNING;
 	if (next != prev) {
-		claim(cpu, next);
+		claim(next);
 		next->switches++;
 		__atomic_store_n(&cpu->current, next, __ATOMIC_RELAXED);
 		/* Interrupt nesting is the thread's: a preempted one may be inside its handler. */

@@ -156,7 +156,7 @@ long thread_join(struct thread *t)
 		break;
 	}
 	/* Its CPU may still be switching off its stack. */
-	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+	while (!thread_off_cpu(t))
 		arch_cpu_relax();
 	value = t->exit_value;
 	if (t->stack_base)

@@ -6,6 +6,7 @@
 #ifndef KILN_THREAD_H
 #define KILN_THREAD_H
 
+#include <generated/autoconf.h>
 #include <kiln/compiler.h>
 #include <kiln/types.h>
 
@@ -50,7 +51,8 @@ struct thread {
 	 * (THREAD_NO_CPU before its first run); the CPU it may run on
 	 * (THREAD_ANY_CPU: any); and whether a CPU is still on its stack:
 	 * set when switched in, cleared by the switch routine once its state
-	 * is saved, so another CPU that picked it waits for that.
+	 * is saved, so another CPU that picked it waits for that. Read only
+	 * through thread_off_cpu(), so kept only with more than one CPU.
 	 */
 	unsigned int cpu;
 	int affinity;
@@ -77,6 +79,15 @@ struct thread {
 	 */
 	bool in_syscall;
 };
+
+/*
+ * Whether no CPU is still on t's stack, t not being the caller's own thread.
+ * With one CPU, none is: the caller runs, so the switch away from t is over.
+ */
+static inline bool thread_off_cpu(const struct thread *t)
+{
+	return CONFIG_NR_CPUS == 1 || !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE);
+}
 
 /* The new thread is bound where its creator is (thread_set_affinity()), or free. */
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, int priority);
