@@ -7,8 +7,9 @@
  *
  * A lock is its address, so only locks in the kernel image's data are
  * tracked: a lock on a stack (the boot stack is in the image too) or in a
- * page may be another lock at the same address later. Edges are only ever added (atomic OR), so CPUs share the graph
- * without a lock, which the checker could not take anyway.
+ * page may be another lock at the same address later. Edges are only ever
+ * added (atomic OR), so CPUs share the graph without a lock, which the
+ * checker could not take anyway.
  */
 #include <kiln/cpu.h>
 #include <kiln/printk.h>
