@@ -4,6 +4,7 @@
  * a malformed image leaves the address space as it was.
  */
 #include <kiln/arch.h>
+#include <kiln/domain.h>
 #include <kiln/elf.h>
 #include <kiln/process.h>
 #include <kiln/string.h>
@@ -24,8 +25,8 @@ struct image {
 	uintptr_t entry;
 };
 
-/* Segments end below the user stack and the unmapped page under it. */
-#define SEGMENTS_END (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
+/* Segments end below the thread stacks' area. */
+#define SEGMENTS_END USER_STACK_AREA_START
 
 static int check_header(const struct elf64_ehdr *eh, size_t size)
 {
@@ -60,8 +61,8 @@ static int check_segment(struct segment *s, const struct elf64_phdr *ph, size_t 
 		.offset = ph->p_offset,
 		.filesz = ph->p_filesz,
 		.memsz = ph->p_memsz,
-		.prot = (ph->p_flags & PF_R ? PROT_READ : 0) |
-			(ph->p_flags & PF_W ? PROT_WRITE : 0) |
+		/* Readable always: a partition is, and x86_64 cannot map execute-only. */
+		.prot = PROT_READ | (ph->p_flags & PF_W ? PROT_WRITE : 0) |
 			(ph->p_flags & PF_X ? PROT_EXEC : 0),
 	};
 	return 0;
@@ -123,31 +124,35 @@ static int parse(struct image *im, const void *image, size_t size)
 	return 0;
 }
 
-/* Copy a segment's file bytes into its pages, which uspace_map() zeroed. */
-static void fill(struct uspace *us, const struct segment *s, const char *image)
+/* Copy a segment's file bytes into its partition, which came zeroed. */
+static void fill(const struct mem_partition *p, const struct segment *s, const char *image)
 {
-	for (uint64_t done = 0; done < s->filesz;) {
-		uintptr_t va = s->vaddr + done;
-		size_t chunk = MIN(s->filesz - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-
-		memcpy(uspace_kaddr(us, va), image + s->offset + done, chunk);
-		done += chunk;
-	}
+	memcpy(mem_partition_kaddr(p, s->vaddr), image + s->offset, s->filesz);
 }
 
-int elf_load(struct uspace *us, const void *image, size_t size, uintptr_t *entry)
+int elf_load(struct mem_domain *d, struct mem_partition *segs, unsigned int *nsegs,
+	     const void *image, size_t size, uintptr_t *entry)
 {
 	struct image im;
 	int err = parse(&im, image, size);
 
+	*nsegs = 0;
 	if (err)
 		return err;
 	for (unsigned int i = 0; i < im.nsegs; i++) {
 		const struct segment *s = &im.segs[i];
-		err = uspace_map(us, s->start, s->end - s->start, s->prot);
+		struct mem_partition *p = &segs[*nsegs];
+
+		err = mem_partition_alloc(p, s->start, s->end - s->start, s->prot);
 		if (err)
 			return err;
-		fill(us, s, image);
+		fill(p, s, image);
+		err = mem_domain_add_partition(d, p);
+		if (err) {
+			mem_partition_free(p);
+			return err;
+		}
+		(*nsegs)++;
 	}
 	*entry = im.entry;
 	return 0;

@@ -205,6 +205,44 @@ paddr_t page_alloc(void)
 	return pa;
 }
 
+static bool page_taken(const struct region *r, size_t page)
+{
+	return r->bitmap[page / BITS_PER_WORD] & (1UL << (page % BITS_PER_WORD));
+}
+
+/* First fit from hint: the first page of n free ones in a row, or npages. */
+static size_t region_find_run(const struct region *r, size_t n)
+{
+	size_t run = 0;
+
+	for (size_t page = r->hint * BITS_PER_WORD; page < r->npages; page++) {
+		run = page_taken(r, page) ? 0 : run + 1;
+		if (run == n)
+			return page + 1 - n;
+	}
+	return r->npages;
+}
+
+paddr_t page_alloc_contig(size_t n)
+{
+	bool irqs = spin_lock_irqsave(&lock);
+	paddr_t pa = 0;
+
+	for (size_t i = 0; i < nregions && !pa && n; i++) {
+		struct region *r = &regions[i];
+		size_t first = r->nfree >= n ? region_find_run(r, n) : r->npages;
+
+		if (first == r->npages)
+			continue;
+		for (size_t page = first; page < first + n; page++)
+			r->bitmap[page / BITS_PER_WORD] |= 1UL << (page % BITS_PER_WORD);
+		r->nfree -= n;
+		pa = r->base + ((paddr_t)first << PAGE_SHIFT);
+	}
+	spin_unlock_irqrestore(&lock, irqs);
+	return pa;
+}
+
 static struct region *region_of(paddr_t pa)
 {
 	for (size_t i = 0; i < nregions; i++) {
@@ -240,6 +278,12 @@ void page_free(paddr_t pa)
 	r->nfree++;
 	r->hint = MIN(r->hint, word);
 	spin_unlock_irqrestore(&lock, irqs);
+}
+
+void page_free_contig(paddr_t pa, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		page_free(pa + ((paddr_t)i << PAGE_SHIFT));
 }
 
 size_t page_alloc_free_count(void)

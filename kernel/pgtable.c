@@ -16,7 +16,8 @@ static unsigned int index_at(uintptr_t va, int level)
 	return (va >> (PAGE_SHIFT + 9 * level)) & 511;
 }
 
-static size_t table_pages; /* tables allocated so far: never freed */
+static size_t table_pages; /* tables allocated and not freed */
+static unsigned long leaf_writes;
 
 /* A zeroed table, or NULL when memory is exhausted. */
 static pte_t *table_alloc(void)
@@ -34,6 +35,18 @@ static void table_free(pte_t *table)
 {
 	__atomic_fetch_sub(&table_pages, 1, __ATOMIC_RELAXED);
 	page_free(virt_to_phys(table));
+}
+
+/* A statistic: concurrent writers may lose a count, which needs no locked add. */
+static void count_write(void)
+{
+	__atomic_store_n(&leaf_writes, __atomic_load_n(&leaf_writes, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+}
+
+unsigned long pgtable_leaf_writes(void)
+{
+	return __atomic_load_n(&leaf_writes, __ATOMIC_RELAXED);
 }
 
 size_t pgtable_pages(void)
@@ -135,7 +148,13 @@ bool pgtable_map_page(pte_t *root, uintptr_t va, paddr_t pa, unsigned int prot)
 	if (!e)
 		return false;
 	*e = pte_leaf(pa, 0, prot);
+	count_write();
 	return true;
+}
+
+bool pgtable_prepare(pte_t *root, uintptr_t va)
+{
+	return entry_at(root, va, 0) != NULL;
 }
 
 paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va)
@@ -148,6 +167,7 @@ paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va)
 		return 0;
 	pa = pte_addr(*leaf);
 	*leaf = 0;
+	count_write();
 	return pa;
 }
 
@@ -159,23 +179,18 @@ paddr_t pgtable_lookup(pte_t *root, uintptr_t va)
 	return leaf ? pte_addr(*leaf) : 0;
 }
 
-/* Free the pages that table (at level) maps with 4 KiB entries, and the tables below it. */
+/* Free table (at level) and the tables below it; the pages they map are their owners'. */
 static void free_subtree(pte_t *table, int level)
 {
-	for (unsigned int i = 0; i < 512; i++) {
+	for (unsigned int i = 0; i < 512 && level > 0; i++) {
 		pte_t e = table[i];
-		if (!pte_valid(e))
-			continue;
-		if (level == 0)
-			page_free(pte_addr(e));
-		else if (pte_is_table(e, level))
+		if (pte_valid(e) && pte_is_table(e, level))
 			free_subtree(phys_to_virt(pte_addr(e)), level - 1);
-		table[i] = 0;
 	}
 	table_free(table);
 }
 
-void pgtable_free_range(pte_t *root, uintptr_t lo, uintptr_t hi)
+void pgtable_free_tables(pte_t *root, uintptr_t lo, uintptr_t hi)
 {
 	const int top = PGTABLE_LEVELS - 1;
 	const uintptr_t span = (uintptr_t)1 << (PAGE_SHIFT + 9 * top);

@@ -48,32 +48,49 @@ struct process *process_current(void)
 static __noreturn void process_start(void *arg)
 {
 	struct process *p = arg;
+	struct thread *self = thread_current();
 
 	arch_irq_disable();
-	thread_current()->process = p;
-	uspace_activate(&p->uspace);
+	self->process = p;
+	/* Only out of memory for the stack's tables: then it ends before it runs. */
+	if (mem_domain_add_thread(&p->domain, self, &p->stack))
+		process_exit(-ENOMEM);
 	arch_enter_user(p->entry, USER_STACK_TOP, p->arg);
+}
+
+static void free_partitions(struct process *p)
+{
+	for (unsigned int i = 0; i < p->nsegs; i++)
+		mem_partition_free(&p->segs[i]);
+	if (p->stack.pa)
+		mem_partition_free(&p->stack);
 }
 
 static void process_free(struct process *p)
 {
-	uspace_destroy(&p->uspace);
+	mem_domain_destroy(&p->domain);
+	free_partitions(p);
 	page_free(virt_to_phys(p));
 }
 
-/* An address space holding the program and its stack. */
-static int load(struct process *p, const struct user_program *prog)
+/* A domain holding the program, the given partitions, and a stack for its thread. */
+static int load(struct process *p, const struct user_program *prog,
+		const struct mem_partition *const *parts, size_t nparts)
 {
-	int err = uspace_init(&p->uspace);
+	int err = mem_domain_init(&p->domain);
 
 	if (err)
 		return err;
-	err = elf_load(&p->uspace, prog->image, prog->size, &p->entry);
+	err = elf_load(&p->domain, p->segs, &p->nsegs, prog->image, prog->size, &p->entry);
+	for (size_t i = 0; i < nparts && !err; i++)
+		err = mem_domain_add_partition(&p->domain, parts[i]);
 	if (!err)
-		err = uspace_map(&p->uspace, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-				 PROT_READ | PROT_WRITE);
-	if (err)
-		uspace_destroy(&p->uspace);
+		err = mem_partition_alloc(&p->stack, USER_STACK_TOP - USER_STACK_SIZE,
+					  USER_STACK_SIZE, PROT_READ | PROT_WRITE);
+	if (err) {
+		mem_domain_destroy(&p->domain);
+		free_partitions(p);
+	}
 	return err;
 }
 
@@ -83,6 +100,12 @@ long process_spawn(const char *name, unsigned long arg)
 }
 
 long process_spawn_flags(const char *name, unsigned long arg, unsigned int flags)
+{
+	return process_spawn_with(name, arg, flags, NULL, 0);
+}
+
+long process_spawn_with(const char *name, unsigned long arg, unsigned int flags,
+			const struct mem_partition *const *parts, size_t nparts)
 {
 	const struct user_program *prog = user_program_find(name);
 	struct process *p;
@@ -98,7 +121,7 @@ long process_spawn_flags(const char *name, unsigned long arg, unsigned int flags
 	p = phys_to_virt(page);
 	*p = (struct process){.arg = arg, .flags = flags};
 	strlcpy(p->name, prog->name, sizeof(p->name));
-	err = load(p, prog);
+	err = load(p, prog, parts, nparts);
 	if (err) {
 		page_free(page);
 		return err;
@@ -220,7 +243,7 @@ __noreturn void process_exit(long status)
 
 long process_thread_memory(const char *name, unsigned long arg, unsigned int *kstacks)
 {
-	size_t free = page_alloc_free_count(), tables = pgtable_pages();
+	size_t free = page_alloc_free_count(), tables = pgtable_pages(), user;
 	unsigned int stacks = kstack_count();
 	long pid = process_spawn(name, arg), pages = -EAGAIN, status;
 	struct process *p;
@@ -233,8 +256,11 @@ long process_thread_memory(const char *name, unsigned long arg, unsigned int *ks
 		arch_irq_disable();
 		p = process_find(pid);
 		if (p->thread->state == THREAD_SLEEPING) {
+			user = p->stack.size;
+			for (unsigned int i = 0; i < p->nsegs; i++)
+				user += p->segs[i].size;
 			pages = free - page_alloc_free_count() - (pgtable_pages() - tables) -
-				p->uspace.pages - 1;
+				user / PAGE_SIZE - 1;
 			*kstacks = kstack_count() - stacks;
 		}
 		arch_irq_enable();

@@ -24,6 +24,7 @@
 #include <kiln/kstack.h>
 #include <kiln/panic.h>
 #include <kiln/platform.h>
+#include <kiln/domain.h>
 #include <kiln/process.h>
 #include <kiln/sched.h>
 #include <kiln/smp.h>
@@ -242,8 +243,8 @@ static __always_inline struct sched_switch pick(void)
 		stackswitch_thread_in(cpu, next);
 		/* A kernel thread runs in whatever user space is active: its half is the kernel's.
 		 */
-		if (next->process)
-			uspace_activate(&next->process->uspace);
+		if (next->domain)
+			pt_switch_in(next);
 	}
 	return (struct sched_switch){prev, next};
 }

@@ -1,4 +1,4 @@
-/* arm64 MMU hooks for kernel/mm.c and kernel/uspace.c. */
+/* arm64 MMU hooks for kernel/mm.c and the page-table strategies. */
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <arch/sysreg.h>
@@ -39,6 +39,15 @@ void arch_mmu_activate(pte_t *root)
 void arch_tlb_flush_all(void)
 {
 	tlb_flush_all();
+}
+
+/* TLBI VAAE1: va's entries of every ASID, on this CPU, once the table write is visible. */
+void arch_tlb_flush_page(uintptr_t va)
+{
+	asm volatile("dsb nshst\n\ttlbi vaae1, %0\n\tdsb nsh\n\tisb"
+		     :
+		     : "r"((va >> PAGE_SHIFT) & ((1ul << 44) - 1))
+		     : "memory");
 }
 
 /* TTBR1_EL1 holds the kernel half for every process: a user root needs nothing of it. */

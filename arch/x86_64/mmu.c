@@ -35,3 +35,9 @@ void arch_tlb_flush_all(void)
 {
 	write_cr3(read_cr3());
 }
+
+/* Without PCID, invlpg drops va's entry whichever root made it. */
+void arch_tlb_flush_page(uintptr_t va)
+{
+	asm volatile("invlpg (%0)" : : "r"(va) : "memory");
+}

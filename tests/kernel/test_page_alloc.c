@@ -146,3 +146,51 @@ KTEST(page_alloc_reuse_after_exhaustion)
 	free_list(&list);
 	KEXPECT_EQ(page_alloc_free_count(), free_before);
 }
+
+/*
+ * A contiguous run comes out of free pages only: exhaust memory, free three
+ * pages of which two are neighbours, and only a run of those two fits.
+ */
+KTEST(page_alloc_contig_takes_free_runs_only)
+{
+	size_t free_before = page_alloc_free_count();
+	paddr_t list = 0, a = 0, b = 0, lone = 0, run;
+
+	KASSERT_GE(exhaust(&list), 3);
+	/* The list is newest first: find two neighbours and one page apart from them. */
+	for (paddr_t pa = list; pa && !lone; pa = ((struct page_head *)phys_to_virt(pa))->next) {
+		paddr_t next = ((struct page_head *)phys_to_virt(pa))->next;
+		if (!a && next && next + PAGE_SIZE == pa) {
+			a = next;
+			b = pa;
+		} else if (a && pa != a && pa != b && pa + PAGE_SIZE != a && pa != b + PAGE_SIZE) {
+			lone = pa;
+		}
+	}
+	if (!lone) {
+		free_list(&list);
+		KASSERT_NE(lone, 0);
+	}
+	/* Take the three off the list (they stay allocated), then free them. */
+	for (paddr_t *link = &list; *link;) {
+		paddr_t pa = *link;
+		if (pa == a || pa == b || pa == lone)
+			*link = ((struct page_head *)phys_to_virt(pa))->next;
+		else
+			link = &((struct page_head *)phys_to_virt(pa))->next;
+	}
+	page_free(a);
+	page_free(b);
+	page_free(lone);
+	KEXPECT_EQ(page_alloc_contig(3), 0);
+	KEXPECT_EQ(page_alloc_contig(0), 0);
+	run = page_alloc_contig(2);
+	KEXPECT_EQ(run, a);
+	KEXPECT_EQ(page_alloc_free_count(), 1);
+	if (run)
+		page_free_contig(run, 2);
+	KEXPECT_EQ(page_alloc_contig(2), a);
+	page_free_contig(a, 2);
+	free_list(&list);
+	KEXPECT_EQ(page_alloc_free_count(), free_before);
+}

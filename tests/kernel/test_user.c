@@ -399,29 +399,44 @@ static void make_image(void)
 		img.bytes[TEXT_OFF + i] = 0xa0 + i;
 }
 
-/* Load the image into a fresh address space: elf_load's result, and the pages it mapped. */
+/* The kernel's address of user address va in the loaded segments, or NULL. */
+static uint8_t *seg_kaddr(const struct mem_partition *segs, unsigned int n, uintptr_t va)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (va >= segs[i].start && va - segs[i].start < segs[i].size)
+			return mem_partition_kaddr(&segs[i], va);
+	return NULL;
+}
+
+/* Load the image into a fresh domain: elf_load's result, and the pages it mapped. */
 static int load(size_t size, size_t *pages)
 {
-	struct uspace us;
+	struct mem_partition segs[ELF_MAX_PHDRS];
+	struct mem_domain d;
+	unsigned int nsegs;
 	uintptr_t entry = 0;
 	int ret;
 
-	if (uspace_init(&us))
+	if (mem_domain_init(&d))
 		return -ENOMEM;
-	ret = elf_load(&us, img.bytes, size, &entry);
-	*pages = us.pages;
+	ret = elf_load(&d, segs, &nsegs, img.bytes, size, &entry);
+	*pages = 0;
+	for (unsigned int i = 0; i < nsegs; i++)
+		*pages += segs[i].size / PAGE_SIZE;
 	if (!ret && entry != img.eh.e_entry)
 		ret = -1;
 	if (!ret) {
-		const uint8_t *text = uspace_kaddr(&us, TEXT_VA),
-			      *data = uspace_kaddr(&us, DATA_VA);
+		const uint8_t *text = seg_kaddr(segs, nsegs, TEXT_VA),
+			      *data = seg_kaddr(segs, nsegs, DATA_VA),
+			      *data_end = seg_kaddr(segs, nsegs, DATA_VA + 0x1fff);
 		/* The file bytes and nothing more: the rest of each page is zero. */
-		if (!text || !data || memcmp(text, &img.bytes[TEXT_OFF], 16) || text[16] ||
-		    memcmp(data, &img.bytes[DATA_OFF], 8) || data[8] ||
-		    *(uint8_t *)uspace_kaddr(&us, DATA_VA + 0x1fff))
+		if (!text || !data || !data_end || memcmp(text, &img.bytes[TEXT_OFF], 16) ||
+		    text[16] || memcmp(data, &img.bytes[DATA_OFF], 8) || data[8] || *data_end)
 			ret = -2;
 	}
-	uspace_destroy(&us);
+	mem_domain_destroy(&d);
+	for (unsigned int i = 0; i < nsegs; i++)
+		mem_partition_free(&segs[i]);
 	return ret;
 }
 

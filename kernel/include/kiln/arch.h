@@ -100,6 +100,8 @@ static inline paddr_t virt_to_phys(const void *va);
 void arch_mmu_activate(pte_t *root);
 /* Flush this CPU's TLB after page-table changes. */
 void arch_tlb_flush_all(void);
+/* Flush this CPU's TLB entries for the page at va, whatever address space they belong to. */
+void arch_tlb_flush_page(uintptr_t va);
 /*
  * The page-table entry format, for kernel/pgtable.c (levels as there: 0
  * maps 4 KiB, 1 maps 2 MiB): is e valid; is it a table rather than a leaf

@@ -1,8 +1,8 @@
-/* Loading a static ELF64 executable into a user address space. */
+/* Loading a static ELF64 executable into a memory domain. */
 #ifndef KILN_ELF_H
 #define KILN_ELF_H
 
-#include <kiln/uspace.h>
+#include <kiln/domain.h>
 
 /* The ELF64 structures and values the loader reads. */
 #define EI_NIDENT  16
@@ -32,11 +32,13 @@ struct elf64_phdr {
 #define ELF_MAX_PHDRS 16
 
 /*
- * Check every header field the loader uses, then map and fill each PT_LOAD
- * segment. Returns 0 and the entry point, or -ENOEXEC when the image is
- * malformed (nothing is mapped then); -EINVAL when a segment collides with
- * a mapping of us, -ENOMEM: part of the image may be mapped, destroy us.
+ * Check every header field the loader uses, then make each PT_LOAD segment
+ * a partition of d, filled from the image: segs[0 .. *nsegs), room for
+ * ELF_MAX_PHDRS. Returns 0 and the entry point; -ENOEXEC when the image is
+ * malformed (nothing is made then); -ENOMEM or mem_domain_add_partition()'s
+ * refusal: the partitions made so far are in d, for the caller to free.
  */
-int elf_load(struct uspace *us, const void *image, size_t size, uintptr_t *entry);
+int elf_load(struct mem_domain *d, struct mem_partition *segs, unsigned int *nsegs,
+	     const void *image, size_t size, uintptr_t *entry);
 
 #endif

@@ -21,6 +21,14 @@ void page_alloc_init(const struct mem_range *ram, size_t nram, const struct mem_
 /* Returns one page, NOT zeroed, or 0 when memory is exhausted (page 0 is never managed). */
 paddr_t page_alloc(void);
 
+/*
+ * n physically contiguous pages (first fit), NOT zeroed: the first one's
+ * address, or 0 when no run of n free pages is left (or n is 0).
+ */
+paddr_t page_alloc_contig(size_t n);
+/* Free the n pages from pa, each as page_free() does. */
+void page_free_contig(paddr_t pa, size_t n);
+
 /* Panics on a double free, an unaligned address or a page the allocator does not manage. */
 void page_free(paddr_t pa);
 

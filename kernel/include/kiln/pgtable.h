@@ -25,24 +25,31 @@ typedef uint64_t pte_t;
 
 /* A fresh zeroed root table from the page allocator, or NULL when memory is exhausted. */
 pte_t *pgtable_alloc_root(void);
-/* Pages of page tables allocated so far (the boot tables in the image not counted). */
+/* Pages of page tables allocated and not freed (the boot tables in the image not counted). */
 size_t pgtable_pages(void);
+/* 4 KiB leaf entries written so far by pgtable_map_page() and pgtable_unmap_page(). */
+unsigned long pgtable_leaf_writes(void);
 void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned int prot,
 		 unsigned int flags);
 /* Map one 4 KiB page; false when memory for a table is exhausted or a large mapping is in the way.
  */
 bool pgtable_map_page(pte_t *root, uintptr_t va, paddr_t pa, unsigned int prot);
+/*
+ * Create the tables a 4 KiB mapping of va needs, mapping nothing: a later
+ * pgtable_map_page() of va cannot fail. False as pgtable_map_page().
+ */
+bool pgtable_prepare(pte_t *root, uintptr_t va);
 /* Clears the 4 KiB mapping of va; returns the page it mapped, or 0. The caller flushes the TLB. */
 paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va);
 
 /* The page the 4 KiB or larger mapping of va maps va to (its address, not va's), or 0. */
 paddr_t pgtable_lookup(pte_t *root, uintptr_t va);
 /*
- * Free every page mapped in [lo, hi) with 4 KiB entries and every table that
- * only that range uses; lo and hi must be multiples of the span of one root
- * entry (512 GiB). The caller flushes the TLB.
+ * Free every table that only [lo, hi) uses, not the pages they map; lo and
+ * hi must be multiples of the span of one root entry (512 GiB). The caller
+ * flushes the TLB.
  */
-void pgtable_free_range(pte_t *root, uintptr_t lo, uintptr_t hi);
+void pgtable_free_tables(pte_t *root, uintptr_t lo, uintptr_t hi);
 /* Free a root whose entries are all clear or owned elsewhere. */
 void pgtable_free_root(pte_t *root);
 

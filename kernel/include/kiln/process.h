@@ -1,19 +1,23 @@
 /*
  * Processes: one user thread running an embedded program in its own
- * address space. Every process has a parent (a process, or the kernel for
- * one spawned by a kernel thread) that collects its exit status.
+ * memory domain, whose partitions are the program's segments. Every process has a parent (a
+ * process, or the kernel for one spawned by a kernel thread) that collects its exit status.
  */
 #ifndef KILN_PROCESS_H
 #define KILN_PROCESS_H
 
+#include <kiln/domain.h>
+#include <kiln/elf.h>
 #include <kiln/thread.h>
-#include <kiln/uspace.h>
 #include <uapi/kiln/abi.h>
 
 struct process {
 	long pid;
 	char name[KILN_NAME_MAX + 1];
-	struct uspace uspace;
+	struct mem_domain domain;
+	struct mem_partition segs[ELF_MAX_PHDRS];
+	unsigned int nsegs;
+	struct mem_partition stack; /* its thread's */
 	struct thread *thread;
 	struct process *parent; /* NULL: the kernel, or an orphan */
 	bool orphan;		/* its parent exited: nobody waits for it */
@@ -45,6 +49,13 @@ long process_spawn(const char *name, unsigned long arg);
 #define SPAWN_SKIP_BREAKPOINTS 0x1
 long process_spawn_flags(const char *name, unsigned long arg, unsigned int flags);
 /*
+ * process_spawn_flags() with the partitions parts[0 .. nparts) added to the
+ * new process's domain before it runs (they must outlive it); also the
+ * errors of mem_domain_add_partition().
+ */
+long process_spawn_with(const char *name, unsigned long arg, unsigned int flags,
+			const struct mem_partition *const *parts, size_t nparts);
+/*
  * Wait for the caller's child pid to exit, store its status and free it.
  * Returns pid, or -ECHILD when pid is not a child of the caller.
  */
@@ -68,7 +79,10 @@ struct process *process_find(long pid);
  */
 long process_thread_memory(const char *name, unsigned long arg, unsigned int *kstacks);
 
-/* The user stack every process starts on: [USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP). */
+/*
+ * The user stack every process starts on: [USER_STACK_TOP - USER_STACK_SIZE,
+ * USER_STACK_TOP), in the stack area (kiln/domain.h), the page above unmapped.
+ */
 #define USER_STACK_SIZE (64 * 1024)
 #define USER_STACK_TOP	(USER_VA_END - PAGE_SIZE)
 

@@ -10,6 +10,8 @@
 #include <kiln/compiler.h>
 #include <kiln/types.h>
 
+struct mem_domain;
+struct mem_partition;
 struct process;
 
 #define THREAD_PRIORITIES   8
@@ -73,6 +75,9 @@ struct thread {
 	unsigned long switches;		 /* times switched in */
 	unsigned long preemptions;	 /* times switched out by the timer */
 	struct process *process;	 /* NULL: a kernel thread */
+	/* A user thread's memory domain and user stack (kiln/domain.h); NULL in a kernel thread. */
+	struct mem_domain *domain;
+	const struct mem_partition *ustack;
 	/*
 	 * Inside a system call while the stackswitch policy keeps no kernel
 	 * context for a switched-out user thread: no preemption (kernel/syscall.c).

@@ -16,8 +16,8 @@
 #include <kiln/process.h>
 #include <kiln/smp.h>
 #include <kiln/string.h>
-#include <kiln/uspace.h>
 #include "../../user/arm64/a64.h"
+#include "../domain_util.h"
 #include "../stack_eater.h"
 #include <kiln/trap.h>
 #include "../which_stack.h"
@@ -80,43 +80,32 @@ KTEST(ctx_switch_keeps_pan)
 	KEXPECT_TRUE(pan_set());
 }
 
-/* A user space with one page at USER_VA_START holding 0x5a, made this CPU's. */
-static bool user_page_setup(struct uspace *us, unsigned int prot)
+/* The caller in a domain with one page at USER_VA_START holding 0x5a. */
+static bool user_page_setup(struct test_domain *td, unsigned int prot)
 {
-	if (uspace_init(us))
+	if (!test_domain_enter(td, USER_VA_START, prot))
 		return false;
-	if (uspace_map(us, USER_VA_START, PAGE_SIZE, prot)) {
-		uspace_destroy(us);
-		return false;
-	}
-	*(uint8_t *)uspace_kaddr(us, USER_VA_START) = 0x5a;
-	uspace_activate(us);
+	*(uint8_t *)mem_partition_kaddr(&td->part, USER_VA_START) = 0x5a;
 	return true;
-}
-
-static void user_page_teardown(struct uspace *us)
-{
-	uspace_activate(NULL);
-	uspace_destroy(us);
 }
 
 /* With PAN, the kernel reaches user memory only inside the access bracket. */
 KTEST(arm64_pan_guards_user_memory)
 {
 	struct trap_record *r = &this_cpu()->last_fixup;
-	struct uspace us;
+	struct test_domain td;
 	uint8_t plain = 0, bracketed = 0;
 	bool plain_ok, bracketed_ok;
 
-	KASSERT_TRUE(user_page_setup(&us, PROT_READ | PROT_WRITE));
+	KASSERT_TRUE(user_page_setup(&td, PROT_READ | PROT_WRITE));
 	arch_irq_disable();
 	memset(r, 0, sizeof(*r));
 	plain_ok = probe_read8(USER_VA_START, &plain);
 	arch_user_access_begin();
 	bracketed_ok = probe_read8(USER_VA_START, &bracketed);
 	arch_user_access_end();
-	user_page_teardown(&us);
 	arch_irq_enable();
+	test_domain_leave(&td);
 
 	KEXPECT_TRUE(bracketed_ok);
 	KEXPECT_EQ(bracketed, 0x5a);
@@ -163,15 +152,15 @@ asm(".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " STR(
 KTEST(arm64_kernel_cannot_execute_user_pages)
 {
 	struct trap_record *r = &this_cpu()->last_fixup;
-	struct uspace us;
+	struct test_domain td;
 
-	KASSERT_TRUE(user_page_setup(&us, PROT_READ | PROT_EXEC));
+	KASSERT_TRUE(user_page_setup(&td, PROT_READ | PROT_EXEC));
 	arch_irq_disable();
 	/* The page holds 0x5a...: whatever it decodes to, it must not run. */
 	memset(r, 0, sizeof(*r));
 	((void (*)(void))(uintptr_t)USER_VA_START)();
-	user_page_teardown(&us);
 	arch_irq_enable();
+	test_domain_leave(&td);
 
 	KEXPECT_EQ(r->vector, ESR_EC_IABT_CUR);
 	KEXPECT_EQ(r->pc, USER_VA_START);

@@ -16,11 +16,11 @@
 #include <kiln/string.h>
 #include <kiln/trap.h>
 #include <kiln/uaccess.h>
-#include <kiln/uspace.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
 #include <arch/lapic.h>
 #include "../../user/x86_64/x86_user.h"
+#include "../domain_util.h"
 #include "../stack_eater.h"
 #include "../which_stack.h"
 #include "../user_run.h"
@@ -59,31 +59,6 @@ static long run_interleaved(const char *name, unsigned long arg, unsigned long *
 	*preempted = t->preemptions;
 	thread_join(t);
 	return status;
-}
-
-static void nothing(void *arg)
-{
-	(void)arg;
-}
-
-/*
- * A process root copies the kernel half once, when it is made: the kernel
- * must never add a root entry after that. Kernel stacks mapped later (a
- * thread made after the root) land under an entry the root already has.
- */
-KTEST(x86_process_root_shares_the_kernel_half)
-{
-	struct uspace us;
-	struct thread *t;
-
-	KASSERT_EQ(uspace_init(&us), 0);
-	t = thread_create("x86-late-stack", nothing, NULL, THREAD_PRIO_DEFAULT);
-	KASSERT_TRUE(t != NULL);
-	thread_join(t);
-	for (unsigned int i = 256; i < 512; i++)
-		KEXPECT_EQ(us.root[i], kernel_pgtable[i]);
-	KEXPECT_TRUE(pte_valid(kernel_pgtable[(KSTACK_AREA_BASE >> 39) & 511]));
-	uspace_destroy(&us);
 }
 
 /*
@@ -126,15 +101,14 @@ KTEST(x86_entries_land_on_the_policy_stack)
 /* SYSCALL at the end of the last canonical page would return to a non-canonical address. */
 KTEST(x86_last_canonical_page_is_never_user)
 {
-	struct uspace us;
+	struct mem_partition p;
 
 	KEXPECT_EQ(USER_VA_END, 0x00007ffffffff000ul);
 	KEXPECT_FALSE(user_range_ok(USER_VA_END, 1));
 	KEXPECT_FALSE(user_range_ok(0x00007fffffffffffull, 1));
-	KASSERT_EQ(uspace_init(&us), 0);
-	KEXPECT_EQ(uspace_map(&us, USER_VA_END, PAGE_SIZE, PROT_READ | PROT_EXEC), -EINVAL);
-	KEXPECT_EQ(uspace_map(&us, USER_VA_END - PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
-	uspace_destroy(&us);
+	KEXPECT_EQ(mem_partition_alloc(&p, USER_VA_END, PAGE_SIZE, PROT_READ | PROT_EXEC), -EFAULT);
+	KASSERT_EQ(mem_partition_alloc(&p, USER_VA_END - PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	mem_partition_free(&p);
 }
 
 /*
@@ -152,7 +126,7 @@ KTEST(x86_kernel_cannot_touch_user_pages)
 {
 	struct trap_record *r = &this_cpu()->last_fixup;
 	uint32_t regs[4];
-	struct uspace us;
+	struct test_domain td;
 	bool smep, smap, read_closed, read_open;
 	uint64_t val;
 
@@ -161,20 +135,17 @@ KTEST(x86_kernel_cannot_touch_user_pages)
 	smap = regs[1] & CPUID7_EBX_SMAP;
 	KEXPECT_EQ(x86_smap, smap);
 	KEXPECT_EQ(!!(read_cr4() & CR4_SMEP), smep);
-	KASSERT_EQ(uspace_init(&us), 0);
-	KASSERT_EQ(uspace_map(&us, X86_SMEP_VA, PAGE_SIZE, PROT_READ | PROT_EXEC), 0);
-	*(uint8_t *)uspace_kaddr(&us, X86_SMEP_VA) = 0xc3; /* ret */
-	/* No switch may take this user space away meanwhile. */
+	KASSERT_TRUE(test_domain_enter(&td, X86_SMEP_VA, PROT_READ | PROT_EXEC));
+	*(uint8_t *)mem_partition_kaddr(&td.part, X86_SMEP_VA) = 0xc3; /* ret */
 	arch_irq_disable();
-	uspace_activate(&us);
 	read_closed = probe_read64(X86_SMEP_VA, &val);
 	arch_user_access_begin();
 	read_open = probe_read64(X86_SMEP_VA, &val);
 	arch_user_access_end();
 	memset(r, 0, sizeof(*r));
 	((void (*)(void))X86_SMEP_VA)();
-	uspace_activate(NULL);
 	arch_irq_enable();
+	test_domain_leave(&td);
 	KEXPECT_EQ(read_closed, !smap);
 	KEXPECT_TRUE(read_open);
 	KEXPECT_EQ(val & 0xff, 0xc3);
@@ -184,7 +155,6 @@ KTEST(x86_kernel_cannot_touch_user_pages)
 		KEXPECT_TRUE(r->fault_exec);
 		KEXPECT_EQ(r->fault, MEM_FAULT_PROTECTION);
 	}
-	uspace_destroy(&us);
 }
 
 KTEST(x86_syscall_preserves_user_registers)
@@ -298,8 +268,8 @@ KTEST(x86_user_exceptions_kill_only_the_process)
 
 /*
  * The process makes 1000 system calls, each right behind a self-NMI it
- * sends through the local APIC (mapped into it here, with a 2 MiB entry
- * that uspace_destroy() leaves alone): each NMI lands on the first
+ * sends through the local APIC (a device partition of its domain,
+ * lapic_partition()): each NMI lands on the first
  * instruction of the SYSCALL entry, CS the kernel's, GS the user's. The
  * paranoid entry must find and give back the user's GS, or the kernel
  * dies on its first per-CPU access. QEMU with -icount ends a translation
@@ -307,22 +277,26 @@ KTEST(x86_user_exceptions_kill_only_the_process)
  * the test says so (tests/host/test_x86_user.py requires the window
  * without -icount).
  */
+/* This CPU's local APIC registers, for a process to send itself NMIs. */
+static const struct mem_partition *lapic_partition(void)
+{
+	static struct mem_partition lapic;
+
+	lapic = (struct mem_partition){X86_USER_LAPIC_VA, PAGE_SIZE,
+				       PROT_READ | PROT_WRITE | PROT_DEVICE,
+				       virt_to_phys((void *)lapic_mmio)};
+	return &lapic;
+}
+
 KTEST(x86_nmi_in_syscall_entry_window)
 {
+	const struct mem_partition *lapic = lapic_partition();
 	struct cpu *cpu = this_cpu();
 	unsigned long before = cpu->nmi_count;
-	struct process *p;
 	long pid, status = -1;
 
-	arch_irq_disable();
-	pid = process_spawn("x86_nmi_window", X86_USER_LAPIC_VA);
-	p = pid > 0 ? process_find(pid) : NULL;
-	if (p)
-		pgtable_map(p->uspace.root, X86_USER_LAPIC_VA, virt_to_phys((void *)lapic_mmio),
-			    PGTABLE_LARGE_SIZE, PROT_READ | PROT_WRITE | PROT_DEVICE | PROT_USER,
-			    PGTABLE_LARGE);
-	arch_irq_enable();
-	KASSERT_TRUE(p != NULL);
+	pid = process_spawn_with("x86_nmi_window", X86_USER_LAPIC_VA, 0, &lapic, 1);
+	KASSERT_LT(0, pid);
 	KEXPECT_EQ(process_wait(pid, &status), pid);
 	KEXPECT_EQ(status, 0);
 	KEXPECT_GE(cpu->nmi_count - before, 1000);
@@ -440,6 +414,7 @@ static void note_later_gs(struct trap_frame *tf, struct cpu *cpu)
 
 KTEST(x86_nmi_in_user_mode_with_a_kernel_gs_base)
 {
+	const struct mem_partition *lapic = lapic_partition();
 	struct process *p;
 	long pid, status = -1;
 	unsigned long decoy_nmis;
@@ -452,14 +427,10 @@ KTEST(x86_nmi_in_user_mode_with_a_kernel_gs_base)
 	trap_probe = note_nmi_gs;
 	syscall_probe = note_later_gs;
 	arch_irq_disable();
-	pid = process_spawn("x86_bases", X86_BASES_NMI | X86_USER_LAPIC_VA);
+	pid = process_spawn_with("x86_bases", X86_BASES_NMI | X86_USER_LAPIC_VA, 0, &lapic, 1);
 	p = pid > 0 ? process_find(pid) : NULL;
-	if (p) {
-		pgtable_map(p->uspace.root, X86_USER_LAPIC_VA, virt_to_phys((void *)lapic_mmio),
-			    PGTABLE_LARGE_SIZE, PROT_READ | PROT_WRITE | PROT_DEVICE | PROT_USER,
-			    PGTABLE_LARGE);
+	if (p)
 		p->thread->tls_aux = (uintptr_t)&decoy;
-	}
 	arch_irq_enable();
 	KASSERT_TRUE(p != NULL);
 	KEXPECT_EQ(process_wait(pid, &status), pid);

@@ -38,7 +38,9 @@
 #define EAGAIN	     11
 #define ENOMEM	     12
 #define EFAULT	     14
+#define EEXIST	     17
 #define EINVAL	     22
+#define ENOSPC	     28
 #define ENAMETOOLONG 36
 #define ENOSYS	     38
 #define KILN_EMAX    4095

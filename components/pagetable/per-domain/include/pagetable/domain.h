@@ -1,0 +1,11 @@
+/* pagetable/per-domain: each memory domain owns a page-table root. */
+#ifndef PAGETABLE_DOMAIN_H
+#define PAGETABLE_DOMAIN_H
+
+#include <kiln/pgtable.h>
+
+struct pt_domain {
+	pte_t *root; /* the user half its own, the kernel half shared (arch_uspace_init()) */
+};
+
+#endif

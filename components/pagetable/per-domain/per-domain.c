@@ -1,0 +1,120 @@
+/*
+ * pagetable/per-domain: a root per domain (kiln/domain.h). A CPU keeps the
+ * last user root it loaded while it runs kernel threads (their half is in
+ * every root), so a domain's destruction first asks such CPUs to let go.
+ */
+#include <kiln/arch.h>
+#include <kiln/cpu.h>
+#include <kiln/domain.h>
+#include <kiln/page_alloc.h>
+#include <kiln/panic.h>
+#include <kiln/smp.h>
+#include <kiln/thread.h>
+#include <uapi/kiln/abi.h>
+
+/* The root-entry span: what pgtable_free_tables() works in. */
+#define ROOT_SPAN ((uintptr_t)1 << (PAGE_SHIFT + 9 * (PGTABLE_LEVELS - 1)))
+
+/* The root live on each CPU; NULL until a user thread first runs there. */
+static pte_t *active_root[CONFIG_NR_CPUS];
+/* A root with no user mapping, for CPUs that must let go of a domain's. */
+static pte_t *empty_root;
+
+static pte_t *new_root(void)
+{
+	pte_t *root = pgtable_alloc_root();
+
+	if (root)
+		arch_uspace_init(root);
+	return root;
+}
+
+int pt_domain_init(struct mem_domain *d)
+{
+	d->pt.root = new_root();
+	return d->pt.root ? 0 : -ENOMEM;
+}
+
+static void activate(pte_t *root)
+{
+	pte_t **active = &active_root[this_cpu()->index];
+
+	if (*active == root)
+		return;
+	arch_uspace_activate(root);
+	*active = root;
+}
+
+static void let_go(void *root)
+{
+	if (active_root[this_cpu()->index] == root) {
+		if (!empty_root && !(empty_root = new_root()))
+			panic("pagetable: no memory for the empty root");
+		activate(empty_root);
+	}
+}
+
+void pt_domain_destroy(struct mem_domain *d)
+{
+	pte_t *root = d->pt.root;
+
+	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
+		if (__atomic_load_n(&active_root[i], __ATOMIC_RELAXED) == root)
+			smp_call_on(i, let_go, root);
+	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
+		BUG_ON(active_root[i] == root);
+	pgtable_free_tables(root, ALIGN_DOWN((uintptr_t)USER_VA_START, ROOT_SPAN),
+			    ALIGN_UP((uintptr_t)USER_VA_END, ROOT_SPAN));
+	pgtable_free_root(root);
+	d->pt.root = NULL;
+}
+
+static void unmap_range(pte_t *root, uintptr_t va, uintptr_t end)
+{
+	for (; va < end; va += PAGE_SIZE)
+		pgtable_unmap_page(root, va);
+}
+
+int pt_map(struct mem_domain *d, const struct mem_partition *p)
+{
+	uintptr_t end = p->start + p->size;
+
+	for (uintptr_t va = p->start; va < end; va += PAGE_SIZE)
+		if (pgtable_lookup(d->pt.root, va))
+			return -EEXIST;
+	for (uintptr_t va = p->start; va < end; va += PAGE_SIZE)
+		if (!pgtable_map_page(d->pt.root, va, p->pa + (va - p->start),
+				      p->attr | PROT_USER)) {
+			unmap_range(d->pt.root, p->start, va);
+			return -ENOMEM;
+		}
+	return 0;
+}
+
+void pt_unmap(struct mem_domain *d, const struct mem_partition *p)
+{
+	unmap_range(d->pt.root, p->start, p->start + p->size);
+}
+
+int pt_stack_add(struct mem_domain *d, const struct mem_partition *p)
+{
+	return pt_map(d, p);
+}
+
+void pt_stack_remove(struct mem_domain *d, const struct mem_partition *p)
+{
+	pt_unmap(d, p);
+}
+
+/* Any CPU may have run a thread of d: all flush. */
+void pt_flush(struct mem_domain *d, const struct mem_partition *p)
+{
+	(void)d;
+	(void)p;
+	tlb_shootdown();
+}
+
+void pt_switch_in(struct thread *next)
+{
+	activate(next->domain->pt.root);
+}
