@@ -235,6 +235,29 @@ def c_statement_mutants(file, text, function):
             for n in range(start, end) if lines[n].strip().endswith(";")]
 
 
+_DECLARATION = re.compile(r"^(const |static |struct |unsigned |bool |int |long |size_t |pte_t |"
+                          r"uintptr_t |paddr_t |uint\d+_t )")
+
+
+def c_effect_mutants(file, text, function):
+    """A mutant for every statement with an effect in the body of the C function `function`
+    (as c_statement_mutants() finds it): the statement becomes `if (0) { statement }`, which
+    keeps the body of an `if` well-formed and every variable used. Declarations, returns and the continuation lines of a
+    statement split over lines are left alone (each mutant builds), and so are `(void)x;`."""
+    lines = text.splitlines()
+    start = next(i for i, l in enumerate(lines)
+                 if re.match(r"^\w[\w\s*]*\b%s\(" % re.escape(function), l))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("}"))
+    mutants = []
+    for n in range(start + 2, end):
+        code, before = lines[n].strip(), lines[n - 1].strip()
+        starts = before.endswith((";", "{", "}", ")")) or before.startswith("else")
+        if (code.endswith(";") and starts and not code.startswith("return")
+                and not _DECLARATION.match(code) and not re.fullmatch(r"\(void\)\w+;", code)):
+            mutants.append(Mutant(file, n, "statement", function, "if (0) { %s }" % code, code))
+    return mutants
+
+
 # ---------------------------------------------------------------------------
 # Running them
 
@@ -279,8 +302,9 @@ class MutationRunner:
         self.workdir = Path(workdir)
         self.workers = workers
         self.timeout = timeout
-        self.original = self.source_root(self.build_dir).joinpath(file).read_text()
-        self.obj = "obj/%s.o" % Path(file).with_suffix("")
+        if file:
+            self.original = self.source_root(self.build_dir).joinpath(file).read_text()
+            self.obj = "obj/%s.o" % Path(file).with_suffix("")
 
     def source_root(self, d):
         """Where file lies for the build directory d: the build directory itself (a generated
@@ -369,13 +393,16 @@ class MutationRunner:
 
 
 class SourceMutationRunner(MutationRunner):
-    """Runs mutants of a source file of the tree (a variant's C file): each worker builds the
-    configuration of `build` (a conftest Build) from its own copy of the tree, and the mutant
-    is written there; the tree itself is never touched."""
+    """Runs mutants of source files of the tree (a variant's C files, the arch code they
+    call): each worker builds the configuration of `build` (a conftest Build) from its own
+    copy of the tree, and each mutant is written there, the file put back after its boot; the
+    tree itself is never touched. `file`: the file of every mutant, or None when each names
+    its own."""
 
-    def __init__(self, build, file, selection, workdir, workers=1, timeout=20):
+    def __init__(self, build, file, selection, workdir, workers=1, timeout=20, machines=((),)):
         self.build = build
-        super().__init__(build.path, build.arch, file, selection, workdir, workers, timeout)
+        super().__init__(build.path, build.arch, file, selection, workdir, workers, timeout,
+                         machines=machines)
 
     def source_root(self, d):
         return kh.ROOT if d == self.build_dir else d.parent / "tree"
@@ -393,6 +420,24 @@ class SourceMutationRunner(MutationRunner):
             assert proc.returncode == 0, "copy of the tree does not build:\n" + kh.describe(proc)
             dirs.append(d)
         return dirs
+
+    def _run_one(self, d, m):
+        start = time.monotonic()
+        target = self.source_root(d) / m.file
+        original = target.read_text()
+        target.write_text(m.apply(original))
+        try:
+            proc = kh.ninja(d)
+            assert proc.returncode == 0, "mutant %s does not build:\n%s" % (m, kh.describe(proc))
+            obj = "obj/%s.o" % Path(m.file).with_suffix("")
+            rebuilt = _rebuilt(proc.stdout)
+            assert obj in rebuilt and all(r == "kernel.elf" or r.endswith(".o")
+                                          for r in rebuilt), (
+                "mutant %s rebuilt %s, not %s and the link" % (m, sorted(rebuilt), obj))
+            boot = self._boot(d)
+        finally:
+            target.write_text(original)
+        return Result(m, boot.returncode != 0, time.monotonic() - start, _verdict(boot))
 
 
 def summary(label, total, killed, seconds=None):

@@ -8,6 +8,7 @@
 #include <kiln/ktest.h>
 #include <kiln/page_alloc.h>
 #include <kiln/pgtable.h>
+#include <kiln/probe.h>
 #include <kiln/process.h>
 #include <kiln/smp.h>
 #include <kiln/thread.h>
@@ -299,6 +300,73 @@ KTEST(domain_removed_partition_is_gone_at_once)
 	KEXPECT_EQ(process_wait(pid, &status), pid);
 	KEXPECT_EQ(status, KILN_STATUS_FAULT);
 	mem_partition_free(&p);
+}
+
+/*
+ * A partition added to a running domain is there at once: the thread
+ * spins on one partition, then reads the other, added meanwhile.
+ */
+KTEST(domain_added_partition_is_there_at_once)
+{
+	struct mem_partition p, later;
+	const struct mem_partition *parts[] = {&p};
+	struct process *proc;
+	long pid, status = -1;
+
+	KASSERT_EQ(mem_partition_alloc(&p, PART_VA, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	KASSERT_EQ(mem_partition_alloc(&later, OTHER_VA, PAGE_SIZE, PROT_READ), 0);
+	page_of(&p)->peek = OTHER_VA;
+	page_of(&later)->in = DOMAIN_IN;
+	pid = process_spawn_with("domain", DOMAIN_ARG(DOMAIN_WATCH, PART_VA, 1), 0, parts, 1);
+	KASSERT_LT(0, pid);
+	for (int i = 0; i < 1000 && !__atomic_load_n(&page_of(&p)->out, __ATOMIC_RELAXED); i++)
+		thread_yield();
+	arch_irq_disable();
+	proc = process_find(pid);
+	arch_irq_enable();
+	KEXPECT_EQ(mem_domain_add_partition(&proc->domain, &later), 0);
+	__atomic_store_n(&page_of(&p)->in, DOMAIN_STOP, __ATOMIC_RELEASE);
+	KEXPECT_EQ(process_wait(pid, &status), pid);
+	KEXPECT_EQ(status, 0);
+	mem_partition_free(&p);
+	mem_partition_free(&later);
+}
+
+/* Whether the kernel can read the user address va (a fault is caught). */
+static bool user_readable(uintptr_t va)
+{
+	uint64_t val;
+	bool ok;
+
+	arch_user_access_begin();
+	ok = probe_read64(va, &val);
+	arch_user_access_end();
+	return ok;
+}
+
+/*
+ * A thread's stack is its own: not another domain's thread's, not mapped
+ * once the thread leaves its domain, back when it rejoins; and a process's
+ * is gone once the process is.
+ */
+KTEST(domain_stacks_are_their_threads_own)
+{
+	const uintptr_t own = USER_STACK_AREA_START, process_stack = USER_STACK_TOP - PAGE_SIZE;
+	struct test_domain td;
+
+	KASSERT_TRUE(test_domain_enter_at(&td, PART_VA, PROT_READ, own));
+	KEXPECT_TRUE(user_readable(own));
+	KEXPECT_EQ(run_with(DOMAIN_ARG(DOMAIN_READ, own, 0), NULL, 0), KILN_STATUS_FAULT);
+	KEXPECT_TRUE(user_readable(own));
+	KEXPECT_FALSE(user_readable(process_stack));
+	mem_domain_remove_thread(thread_current());
+	KEXPECT_FALSE(user_readable(own));
+	KEXPECT_TRUE(thread_current()->domain == NULL);
+	KEXPECT_EQ(mem_domain_add_thread(&td.d, thread_current(), &td.stack), 0);
+	KEXPECT_TRUE(user_readable(own));
+	test_domain_leave(&td);
+	KEXPECT_FALSE(user_readable(own));
+	KEXPECT_FALSE(user_readable(PART_VA));
 }
 
 /* A switch between a user thread and kernel threads leaves the page tables alone. */

@@ -42,7 +42,7 @@ int main(unsigned long arg)
 			if (DOMAIN_TAG(arg) == 1)
 				sys_yield();
 		}
-		return 0;
+		return page->peek && *(volatile unsigned long *)page->peek != DOMAIN_IN;
 	}
 	return 2;
 }

@@ -16,7 +16,10 @@ enum domain_op {
 	 * must fault) and exit DOMAIN_ALIVE; else exit with the mismatches.
 	 */
 	DOMAIN_ALTERNATE,
-	/* Count in `out` until `in` reads DOMAIN_STOP (yielding if tag is 1); exit 0. */
+	/*
+	 * Count in `out` until `in` reads DOMAIN_STOP (yielding if tag is 1); then
+	 * exit 0, or with `peek` set, read it: exit 0 if it holds DOMAIN_IN, else 1.
+	 */
 	DOMAIN_WATCH,
 };
 

@@ -12,7 +12,6 @@
 #include <uapi/kiln/abi.h>
 
 static pte_t *root;
-static bool root_live;
 static struct mem_domain *applied;
 static const struct mem_partition *applied_stack;
 
@@ -24,6 +23,8 @@ int pt_domain_init(struct mem_domain *d)
 		if (!root)
 			return -ENOMEM;
 		arch_uspace_init(root);
+		/* For good: kernel threads run in it too. */
+		arch_uspace_activate(root);
 	}
 	return 0;
 }
@@ -109,10 +110,6 @@ void pt_flush(struct mem_domain *d, const struct mem_partition *p)
 
 void pt_switch_in(struct thread *next)
 {
-	if (!root_live) {
-		arch_uspace_activate(root);
-		root_live = true;
-	}
 	if (next->domain != applied) {
 		if (applied)
 			reset_domain(applied);

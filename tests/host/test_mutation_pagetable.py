@@ -1,0 +1,83 @@
+"""Every statement a page-table strategy runs to keep translations right is load-bearing.
+
+For each pagetable variant on each arch, the mutation harness (mutation.py) turns, one at a
+time, each statement of the functions below into `if (0) { ... }` in a private copy of the tree:
+the strategy's own (apply and reset a domain, load a root, unmap, flush), the TLB shootdown's
+flush on the other CPUs, and the arch code they call (the root switch, the one-page flush).
+It rebuilds, boots the domain tests (tests/kernel/test_domain.c) and requires a failure.
+"""
+
+import os
+import time
+
+import pytest
+
+import kiln_harness as kh
+import mutation
+
+WORKERS = int(os.environ.get("KILN_MUTATION_WORKERS", "2"))
+# The domain tests take a few seconds on one CPU; on four, a killed mutant may hang instead.
+BOOT_TIMEOUT = 60
+SELECTION = "domain_*"
+
+# variant: (profile that selects it, {file: [functions]}), arch files per arch.
+STRATEGY = {
+    "common": ("tiny", {"components/pagetable/common/common.c": [
+        "reset", "reset_domain", "pt_domain_destroy", "pt_map", "pt_unmap", "pt_stack_remove",
+        "pt_switch_in"]}),
+    "per-domain": ("smp", {"components/pagetable/per-domain/per-domain.c": [
+        "activate", "let_go", "unmap_range", "pt_flush", "pt_switch_in"],
+        "kernel/smp.c": ["flush_tlb"]}),
+}
+ARCH_FILES = {
+    "x86_64": {"arch/x86_64/user.c": ["arch_uspace_activate"],
+               "arch/x86_64/mmu.c": ["arch_tlb_flush_page"]},
+    "arm64": {"arch/arm64/mmu.c": ["arch_uspace_activate", "arch_tlb_flush_page"]},
+}
+# Where an arch function is called from: the variants whose tests reach it.
+ARCH_CALLERS = {"arch_uspace_activate": ("per-domain",), "arch_tlb_flush_page": ("common",)}
+
+CASES = [(a, v) for a in kh.ARCHES for v in kh.components().get("pagetable", [])
+         if v in STRATEGY]
+
+
+def mutants_of(arch, variant):
+    files = dict(STRATEGY[variant][1])
+    for f, functions in ARCH_FILES.get(arch, {}).items():
+        mine = [fn for fn in functions if variant in ARCH_CALLERS[fn]]
+        if mine:
+            files[f] = mine
+    out = []
+    for f, functions in sorted(files.items()):
+        text = (kh.ROOT / f).read_text()
+        for fn in functions:
+            found = mutation.c_effect_mutants(f, text, fn)
+            assert found, "no statement in %s() of %s" % (fn, f)
+            out += found
+    return out
+
+
+@pytest.mark.parametrize("arch, variant", CASES, ids=["%s-%s" % c for c in CASES])
+def test_mutation_every_pagetable_statement_is_load_bearing(arch, variant, builds, tmp_path):
+    profile = STRATEGY[variant][0]
+    b, _ = builds.with_variant(profile, arch, "pagetable", variant)
+    mutants = mutants_of(arch, variant)
+    runner = mutation.SourceMutationRunner(b, None, SELECTION, tmp_path,
+                                           workers=min(WORKERS, len(mutants)),
+                                           timeout=BOOT_TIMEOUT)
+    start = time.monotonic()
+    results = runner.run(mutants)
+    line = mutation.record("pagetable/%s (%s, %s)" % (variant, profile, arch), results,
+                           time.monotonic() - start)
+    print(line)
+    survivors = [str(r.mutant) for r in results if not r.killed]
+    assert not survivors, "%s\nno domain test fails without:\n  %s" % (
+        line, "\n  ".join(survivors))
+
+
+def test_effect_mutants_keep_if_bodies_and_skip_declarations():
+    text = ("void f(int x)\n{\n\tint y = 1;\n\n\t(void)x;\n\tg(y);\n\tif (x)\n\t\th(x,\n\t\t  y);\n"
+            "\treturn;\n}\n")
+    got = [(m.line, m.original, m.apply(text).splitlines()[m.line].strip())
+           for m in mutation.c_effect_mutants("f.c", text, "f")]
+    assert got == [(5, "g(y);", "if (0) { g(y); }")]
