@@ -6,6 +6,7 @@
 #include <kiln/compiler.h>
 #include <kiln/domain.h>
 #include <kiln/page_alloc.h>
+#include <kiln/pgtable.h>
 #include <kiln/string.h>
 #include <kiln/thread.h>
 #include <uapi/kiln/abi.h>
@@ -179,4 +180,31 @@ int mem_domain_add_thread(struct mem_domain *d, struct thread *t, const struct m
 		pt_switch_in(t);
 	spin_unlock_irqrestore(&d->lock, irqs);
 	return 0;
+}
+
+long mem_domain_table_bytes(unsigned int n)
+{
+	size_t pages = ALIGN_UP(n * sizeof(struct mem_domain), PAGE_SIZE) / PAGE_SIZE;
+	paddr_t pa = page_alloc_contig(pages);
+	struct mem_domain *d = phys_to_virt(pa);
+	struct mem_partition part;
+	size_t tables = 0;
+	unsigned int made = 0;
+	int err = pa ? mem_partition_alloc(&part, USER_VA_START, PAGE_SIZE, PROT_READ) : -ENOMEM;
+
+	for (; !err && made < n; made++) {
+		err = mem_domain_init(&d[made]);
+		if (err)
+			break;
+		err = mem_domain_add_partition(&d[made], &part);
+	}
+	if (!err)
+		tables = pgtable_pages();
+	for (unsigned int i = 0; i < made; i++)
+		mem_domain_destroy(&d[i]);
+	if (pa && part.pa)
+		mem_partition_free(&part);
+	if (pa)
+		page_free_contig(pa, pages);
+	return err ? err : (long)(tables * PAGE_SIZE);
 }

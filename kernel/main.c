@@ -3,6 +3,7 @@
 #include <kiln/arch.h>
 #include <kiln/boot.h>
 #include <kiln/cmdline.h>
+#include <kiln/domain.h>
 #include <kiln/kbench.h>
 #include <kiln/kcrash.h>
 #include <kiln/ktest.h>
@@ -93,10 +94,12 @@ static void do_nothing(void *arg)
  * boot to ready (first instruction to the workload able to start), and the
  * memory one more kernel thread, one more user thread (a process's, less
  * its address space: process_thread_memory()) and the page tables take,
- * counted from the page allocator.
+ * counted from the page allocator; and the page tables while 1, 8 and 64
+ * more memory domains exist (mem_domain_table_bytes()).
  */
 static void report_figures(uint64_t ready_cycles, bool unit_insn)
 {
+	static const unsigned int domain_counts[] = {1, 8, 64};
 	size_t free = page_alloc_free_count(), tables = pgtable_pages();
 	struct thread *t = thread_create("probe", do_nothing, NULL, thread_current()->priority);
 	size_t thread_pages = free - page_alloc_free_count() - (pgtable_pages() - tables);
@@ -110,6 +113,15 @@ static void report_figures(uint64_t ready_cycles, bool unit_insn)
 	if (user_bytes >= 0)
 		kbench_report_bytes("user_thread_kernel_memory", user_bytes);
 	kbench_report_bytes("page_table_memory", (uint64_t)pgtable_pages() * PAGE_SIZE);
+	for (size_t i = 0; i < ARRAY_SIZE(domain_counts); i++) {
+		long bytes = mem_domain_table_bytes(domain_counts[i]);
+		char name[40];
+
+		snprintf(name, sizeof(name), "page_table_memory_%u_domain%s", domain_counts[i],
+			 domain_counts[i] > 1 ? "s" : "");
+		if (bytes >= 0)
+			kbench_report_bytes(name, bytes);
+	}
 }
 
 __noreturn void kernel_main(struct boot_info *bi)

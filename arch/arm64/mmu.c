@@ -44,10 +44,9 @@ void arch_tlb_flush_all(void)
 /* TLBI VAAE1: va's entries of every ASID, on this CPU, once the table write is visible. */
 void arch_tlb_flush_page(uintptr_t va)
 {
-	asm volatile("dsb nshst\n\ttlbi vaae1, %0\n\tdsb nsh\n\tisb"
-		     :
-		     : "r"((va >> PAGE_SHIFT) & ((1ul << 44) - 1))
-		     : "memory");
+	uint64_t page = (va >> PAGE_SHIFT) & ((1ul << 44) - 1);
+
+	asm volatile("dsb nshst\n\ttlbi vaae1, %0\n\tdsb nsh\n\tisb" : : "r"(page) : "memory");
 }
 
 /* TTBR1_EL1 holds the kernel half for every process: a user root needs nothing of it. */

@@ -242,17 +242,19 @@ _DECLARATION = re.compile(r"^(const |static |struct |unsigned |bool |int |long |
 def c_effect_mutants(file, text, function):
     """A mutant for every statement with an effect in the body of the C function `function`
     (as c_statement_mutants() finds it): the statement becomes `if (0) { statement }`, which
-    keeps the body of an `if` well-formed and every variable used. Declarations, returns and the continuation lines of a
-    statement split over lines are left alone (each mutant builds), and so are `(void)x;`."""
+    keeps the body of an `if` well-formed and every variable used. Only statements on one
+    line of their own (each mutant builds); not declarations, returns, `(void)x;`, nor
+    panic() and BUG_ON(), which guard what no test can reach."""
     lines = text.splitlines()
     start = next(i for i, l in enumerate(lines)
                  if re.match(r"^\w[\w\s*]*\b%s\(" % re.escape(function), l))
     end = next(i for i in range(start, len(lines)) if lines[i].startswith("}"))
-    mutants = []
+    mutants, depth = [], 0
     for n in range(start + 2, end):
-        code, before = lines[n].strip(), lines[n - 1].strip()
-        starts = before.endswith((";", "{", "}", ")")) or before.startswith("else")
-        if (code.endswith(";") and starts and not code.startswith("return")
+        code = lines[n].strip()
+        whole = depth == 0 and code.count("(") == code.count(")")
+        depth += code.count("(") - code.count(")")
+        if (whole and code.endswith(";") and not code.startswith(("return", "panic(", "BUG_ON("))
                 and not _DECLARATION.match(code) and not re.fullmatch(r"\(void\)\w+;", code)):
             mutants.append(Mutant(file, n, "statement", function, "if (0) { %s }" % code, code))
     return mutants

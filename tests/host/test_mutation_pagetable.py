@@ -76,8 +76,9 @@ def test_mutation_every_pagetable_statement_is_load_bearing(arch, variant, build
 
 
 def test_effect_mutants_keep_if_bodies_and_skip_declarations():
-    text = ("void f(int x)\n{\n\tint y = 1;\n\n\t(void)x;\n\tg(y);\n\tif (x)\n\t\th(x,\n\t\t  y);\n"
-            "\treturn;\n}\n")
+    text = ("void f(int x)\n{\n\tint y = 1;\n\n\t(void)x;\n\tg(y);\n"
+            "\tasm(\"a\"\n\t    : : \"r\"(y));\n\tif (y)\n\t\tpanic(\"no\");\n"
+            "\tif (x)\n\t\th(x,\n\t\t  y);\n\treturn;\n}\n")
     got = [(m.line, m.original, m.apply(text).splitlines()[m.line].strip())
            for m in mutation.c_effect_mutants("f.c", text, "f")]
     assert got == [(5, "g(y);", "if (0) { g(y); }")]

@@ -2,6 +2,7 @@
 #include <kiln/arch.h>
 #include <kiln/cpu.h>
 #include <kiln/ctxswitch.h>
+#include <kiln/domain.h>
 #include <kiln/kbench.h>
 #include <kiln/irq.h>
 #include <kiln/page_alloc.h>
@@ -175,4 +176,81 @@ KBENCH_MEASURED(user_exception_roundtrip, 10000)
 KBENCH_MEASURED(user_irq_roundtrip, 20)
 {
 	return user_timed("bench_irq", n, 0);
+}
+
+/*
+ * Two processes, each its own domain, yielding to each other: n switches
+ * between domains, timed by the first (the page-table strategy's
+ * pt_switch_in() on every one).
+ */
+KBENCH_MEASURED(domain_switch, 20000)
+{
+	long pids[2], status[2] = {-1, -1};
+
+	for (int i = 0; i < 2; i++)
+		pids[i] = process_spawn("bench_yield", n / 2);
+	for (int i = 0; i < 2; i++)
+		if (pids[i] < 0 || process_wait(pids[i], &status[i]) != pids[i] || status[i] < 0)
+			panic("kbench: bench_yield did not run (%ld)", pids[i]);
+	return status[0];
+}
+
+/* A thread of one domain, with a one-page stack of its own. */
+struct domain_member {
+	struct mem_partition stack;
+	uint64_t yields;
+};
+
+static struct mem_domain bench_domain;
+
+static void join_bench_domain(struct domain_member *m, uintptr_t stack_va)
+{
+	if (mem_partition_alloc(&m->stack, stack_va, PAGE_SIZE, PROT_READ | PROT_WRITE) ||
+	    mem_domain_add_thread(&bench_domain, thread_current(), &m->stack))
+		panic("kbench: no memory for a domain thread's stack");
+}
+
+static void leave_bench_domain(struct domain_member *m)
+{
+	mem_domain_remove_thread(thread_current());
+	mem_partition_free(&m->stack);
+}
+
+static void same_domain_peer(void *arg)
+{
+	struct domain_member *m = arg;
+
+	join_bench_domain(m, USER_STACK_AREA_START + 2 * PAGE_SIZE);
+	for (uint64_t i = 0; i < m->yields; i++)
+		thread_yield();
+	leave_bench_domain(m);
+}
+
+/*
+ * Two threads of one domain, each with its own stack, yielding to each
+ * other: n switches within a domain, timed by the first. Kernel threads
+ * put in a domain: to the strategy a switch between them is one between
+ * user threads of a domain, the case a process with several threads has.
+ */
+KBENCH_MEASURED(same_domain_switch, 20000)
+{
+	struct domain_member me = {.yields = n / 2}, peer = {.yields = n / 2};
+	struct thread *t;
+	uint64_t t0, cycles;
+
+	if (mem_domain_init(&bench_domain))
+		panic("kbench: no memory for a domain");
+	join_bench_domain(&me, USER_STACK_AREA_START);
+	t = thread_create("same-domain", same_domain_peer, &peer, thread_current()->priority);
+	if (!t)
+		panic("kbench: no memory for a thread");
+	thread_yield(); /* the peer joins the domain */
+	t0 = arch_cycles();
+	for (uint64_t i = 0; i < me.yields; i++)
+		thread_yield();
+	cycles = arch_cycles() - t0;
+	thread_join(t);
+	leave_bench_domain(&me);
+	mem_domain_destroy(&bench_domain);
+	return cycles;
 }

@@ -36,6 +36,18 @@ static long run_with(unsigned long arg, const struct mem_partition *const *parts
 	return process_wait(pid, &status) == pid ? status : -1000;
 }
 
+/* Whether the kernel can read the user address va (a fault is caught). */
+static bool user_readable(uintptr_t va)
+{
+	uint64_t val;
+	bool ok;
+
+	arch_user_access_begin();
+	ok = probe_read64(va, &val);
+	arch_user_access_end();
+	return ok;
+}
+
 /* Every refusal leaves the domain as it was: no partition, no page-table write. */
 KTEST(domain_refuses_bad_partitions)
 {
@@ -143,6 +155,9 @@ KTEST(domain_user_reads_and_writes_its_partitions)
 	KEXPECT_EQ(run_with(DOMAIN_ARG(DOMAIN_READ, OTHER_VA, 0), parts, 2), DOMAIN_ALIVE);
 	KEXPECT_EQ(run_with(DOMAIN_ARG(DOMAIN_WRITE, OTHER_VA, 0), parts, 2), KILN_STATUS_FAULT);
 	KEXPECT_EQ(page_of(&ro)->in, DOMAIN_IN);
+	/* Gone with the process: this CPU translates none of its memory any more. */
+	KEXPECT_FALSE(user_readable(PART_VA));
+	KEXPECT_FALSE(user_readable(USER_STACK_TOP - PAGE_SIZE));
 	mem_partition_free(&rw);
 	mem_partition_free(&ro);
 }
@@ -330,18 +345,6 @@ KTEST(domain_added_partition_is_there_at_once)
 	KEXPECT_EQ(status, 0);
 	mem_partition_free(&p);
 	mem_partition_free(&later);
-}
-
-/* Whether the kernel can read the user address va (a fault is caught). */
-static bool user_readable(uintptr_t va)
-{
-	uint64_t val;
-	bool ok;
-
-	arch_user_access_begin();
-	ok = probe_read64(va, &val);
-	arch_user_access_end();
-	return ok;
 }
 
 /*

@@ -89,6 +89,12 @@ int mem_domain_add_thread(
 	const struct mem_partition *stack); /* t leaves its domain (its stack unmapped): a kernel
 					       thread again. t is the caller, or not running. */
 void mem_domain_remove_thread(struct thread *t);
+/*
+ * The benchmark figure: all page-table memory, in bytes, while n more
+ * domains exist, each holding one one-page partition (the same one); or
+ * -ENOMEM.
+ */
+long mem_domain_table_bytes(unsigned int n);
 
 /*
  * The strategy contract (components/pagetable/<variant>). d->lock is held
