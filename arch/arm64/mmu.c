@@ -66,3 +66,9 @@ void arch_uspace_activate(pte_t *root)
 	write_sysreg(ttbr0_el1, virt_to_phys(root));
 	asm volatile("isb\n\ttlbi aside1, xzr\n\tdsb nsh\n\tisb" : : : "memory");
 }
+
+/* TTBR0_EL1 without its ASID (bits 63:48) and CnP bit. */
+paddr_t arch_uspace_root(void)
+{
+	return read_sysreg(ttbr0_el1) & 0x0000fffffffff000ul;
+}

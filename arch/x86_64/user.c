@@ -94,6 +94,11 @@ void arch_uspace_activate(pte_t *root)
 		write_cr3(pa);
 }
 
+paddr_t arch_uspace_root(void)
+{
+	return read_cr3() & ~(paddr_t)(PAGE_SIZE - 1);
+}
+
 __noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t arg)
 {
 	BUG_ON(pc < USER_VA_START || pc >= USER_VA_END || sp > USER_VA_END);

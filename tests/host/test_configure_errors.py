@@ -72,6 +72,15 @@ def test_gicv2_refuses_more_than_8_cpus(configured_dir, tmp_path):
                         configured_dir, tmp_path)
 
 
+@pytest.mark.parametrize("arch", ARCHES)
+def test_common_page_tables_refuse_smp(arch, configured_dir, tmp_path):
+    """One table set cannot say two things at once: the common strategy needs one CPU."""
+    assert_config_error(["--profile", "smp", "--arch", arch,
+                         "--set", "CONFIG_PAGETABLE_COMMON=y"],
+                        ["--set CONFIG_PAGETABLE_COMMON=y", "asked y", "got n",
+                         "depends on !SMP"], configured_dir, tmp_path)
+
+
 def test_value_of_wrong_type(configured_dir, tmp_path):
     assert_config_error(["--profile", DEFAULT_PROFILE, "--arch", DEFAULT_ARCH,
                          "--set", "CONFIG_NR_CPUS=many"],

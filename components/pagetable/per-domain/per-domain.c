@@ -61,8 +61,8 @@ void pt_domain_destroy(struct mem_domain *d)
 	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
 		if (__atomic_load_n(&active_root[i], __ATOMIC_RELAXED) == root)
 			smp_call_on(i, let_go, root);
-	for (unsigned int i = 0; i < CONFIG_NR_CPUS; i++)
-		BUG_ON(active_root[i] == root);
+	/* Freeing tables a CPU still walks would hand them to the next allocation. */
+	BUG_ON(arch_uspace_root() == virt_to_phys(root));
 	pgtable_free_tables(root, ALIGN_DOWN((uintptr_t)USER_VA_START, ROOT_SPAN),
 			    ALIGN_UP((uintptr_t)USER_VA_END, ROOT_SPAN));
 	pgtable_free_root(root);

@@ -132,6 +132,8 @@ static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot);
 void arch_uspace_init(pte_t *root);
 /* Make root this CPU's user translation (CR3 / TTBR0_EL1), flushing what must be. */
 void arch_uspace_activate(pte_t *root);
+/* The physical address of this CPU's user translation root (CR3 / TTBR0_EL1). */
+paddr_t arch_uspace_root(void);
 /*
  * Leave the kernel for user mode at pc with stack pointer sp and arg in the
  * first argument register, every other register zero, interrupts enabled.
