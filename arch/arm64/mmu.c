@@ -56,15 +56,27 @@ void arch_uspace_init(pte_t *root)
 }
 
 /*
- * Every user space runs with ASID 0 and its pages are not global: after the
- * switch, TLBI ASIDE1 drops the previous user space's entries (and only
- * those: the kernel's are global). Local: each CPU flushes its own TLB
- * whenever it switches, so none keeps entries of a root it left.
+ * User pages are not global: TTBR0_EL1's ASID (bits 63:48; 8-bit ASIDs,
+ * TCR_EL1.AS clear) tags their TLB entries. A space with an ASID of its own
+ * needs no flush; those sharing ASID 0 flush it in (TLBI ASIDE1: the
+ * kernel's entries are global and stay), locally: each CPU flushes its own
+ * TLB whenever it switches to one, so none keeps another's entries.
  */
-void arch_uspace_activate(pte_t *root)
+void arch_uspace_activate(pte_t *root, unsigned int asid)
 {
-	write_sysreg(ttbr0_el1, virt_to_phys(root));
-	asm volatile("isb\n\ttlbi aside1, xzr\n\tdsb nsh\n\tisb" : : : "memory");
+	write_sysreg(ttbr0_el1, virt_to_phys(root) | (uint64_t)asid << 48);
+	isb();
+	if (!asid)
+		asm volatile("tlbi aside1, xzr\n\tdsb nsh\n\tisb" : : : "memory");
+}
+
+/* Inner shareable: every CPU's TLB. */
+void arch_asid_flush(unsigned int asid)
+{
+	asm volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb"
+		     :
+		     : "r"((uint64_t)asid << 48)
+		     : "memory");
 }
 
 /* TTBR0_EL1 without its ASID (bits 63:48) and CnP bit. */

@@ -85,13 +85,20 @@ void arch_uspace_init(pte_t *root)
 		root[i] = kernel_pgtable[i];
 }
 
-/* Writing CR3 flushes the TLB (no PCID): skip it when root is live already. */
-void arch_uspace_activate(pte_t *root)
+/* Writing CR3 flushes the TLB (no PCID: ARCH_ASIDS 1): skip it when root is live already. */
+void arch_uspace_activate(pte_t *root, unsigned int asid)
 {
+	(void)asid;
 	paddr_t pa = virt_to_phys(root);
 
 	if (read_cr3() != pa)
 		write_cr3(pa);
+}
+
+/* Never called: no id but 0 (ARCH_ASIDS). */
+void arch_asid_flush(unsigned int asid)
+{
+	(void)asid;
 }
 
 paddr_t arch_uspace_root(void)

@@ -249,6 +249,43 @@ KTEST(domain_alternating_domains_never_see_each_other)
 	mem_partition_free(&b);
 }
 
+/*
+ * With more domains alive than the TLB has address-space ids (ARCH_ASIDS),
+ * the newest share one, flushed in at each switch: they stay apart too.
+ */
+KTEST(domain_domains_stay_apart_past_the_tlb_ids)
+{
+	const unsigned int n = ARCH_ASIDS + 8;
+	size_t pages = ALIGN_UP(n * sizeof(struct mem_domain), PAGE_SIZE) / PAGE_SIZE;
+	paddr_t pa = page_alloc_contig(pages);
+	struct mem_domain *idle = phys_to_virt(pa);
+	struct mem_partition a, b;
+	const struct mem_partition *own[2] = {&a, &b};
+	const uintptr_t none[2] = {0, 0}, cross[2] = {OTHER_VA, PART_VA};
+	unsigned int made = 0;
+	long status[2];
+
+	KASSERT_NE(pa, 0);
+	while (made < n && !mem_domain_init(&idle[made]))
+		made++;
+	KEXPECT_EQ(made, n);
+	KASSERT_EQ(mem_partition_alloc(&a, PART_VA, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	KASSERT_EQ(mem_partition_alloc(&b, PART_VA, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	alternate(own, none, status);
+	KEXPECT_EQ(status[0], 0);
+	KEXPECT_EQ(status[1], 0);
+	mem_partition_free(&b);
+	KASSERT_EQ(mem_partition_alloc(&b, OTHER_VA, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	alternate(own, cross, status);
+	KEXPECT_EQ(status[0], KILN_STATUS_FAULT);
+	KEXPECT_EQ(status[1], KILN_STATUS_FAULT);
+	mem_partition_free(&a);
+	mem_partition_free(&b);
+	while (made)
+		mem_domain_destroy(&idle[--made]);
+	page_free_contig(pa, pages);
+}
+
 #ifdef CONFIG_SMP
 /* Two processes per CPU, unbound, all with a partition at one address: each sees its own. */
 KTEST(domain_domains_stay_apart_on_every_cpu)

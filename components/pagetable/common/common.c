@@ -24,7 +24,7 @@ int pt_domain_init(struct mem_domain *d)
 			return -ENOMEM;
 		arch_uspace_init(root);
 		/* For good: kernel threads run in it too. */
-		arch_uspace_activate(root);
+		arch_uspace_activate(root, 0);
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
 #include <kiln/smp.h>
+#include <kiln/spinlock.h>
 #include <kiln/thread.h>
 #include <uapi/kiln/abi.h>
 
@@ -19,6 +20,9 @@
 static pte_t *active_root[CONFIG_NR_CPUS];
 /* A root with no user mapping, for CPUs that must let go of a domain's. */
 static pte_t *empty_root;
+/* Address-space ids in use (bit n: id n); id 0 is the shared one, never taken. */
+static unsigned long asids[(ARCH_ASIDS + 63) / 64] = {1};
+static struct spinlock asid_lock;
 
 static pte_t *new_root(void)
 {
@@ -29,19 +33,53 @@ static pte_t *new_root(void)
 	return root;
 }
 
+/* A free id, or 0 when all are taken: the domain then shares id 0 and flushes at switches. */
+static unsigned int asid_alloc(void)
+{
+	bool irqs = spin_lock_irqsave(&asid_lock);
+	unsigned int id = 0;
+
+	for (unsigned int w = 0; w < ARRAY_SIZE(asids) && !id; w++)
+		if (~asids[w]) {
+			id = w * 64 + __builtin_ctzl(~asids[w]);
+			if (id < ARCH_ASIDS)
+				asids[w] |= 1ul << (id % 64);
+			else
+				id = 0;
+		}
+	spin_unlock_irqrestore(&asid_lock, irqs);
+	return id;
+}
+
+static void asid_free(unsigned int id)
+{
+	bool irqs;
+
+	if (!id)
+		return;
+	/* No CPU may translate with the old space's entries once the id is reused. */
+	arch_asid_flush(id);
+	irqs = spin_lock_irqsave(&asid_lock);
+	asids[id / 64] &= ~(1ul << (id % 64));
+	spin_unlock_irqrestore(&asid_lock, irqs);
+}
+
 int pt_domain_init(struct mem_domain *d)
 {
 	d->pt.root = new_root();
-	return d->pt.root ? 0 : -ENOMEM;
+	if (!d->pt.root)
+		return -ENOMEM;
+	d->pt.asid = asid_alloc();
+	return 0;
 }
 
-static void activate(pte_t *root)
+static void activate(pte_t *root, unsigned int asid)
 {
 	pte_t **active = &active_root[this_cpu()->index];
 
 	if (*active == root)
 		return;
-	arch_uspace_activate(root);
+	arch_uspace_activate(root, asid);
 	*active = root;
 }
 
@@ -50,7 +88,7 @@ static void let_go(void *root)
 	if (active_root[this_cpu()->index] == root) {
 		if (!empty_root && !(empty_root = new_root()))
 			panic("pagetable: no memory for the empty root");
-		activate(empty_root);
+		activate(empty_root, 0);
 	}
 }
 
@@ -63,6 +101,7 @@ void pt_domain_destroy(struct mem_domain *d)
 			smp_call_on(i, let_go, root);
 	/* Freeing tables a CPU still walks would hand them to the next allocation. */
 	BUG_ON(arch_uspace_root() == virt_to_phys(root));
+	asid_free(d->pt.asid);
 	pgtable_free_tables(root, ALIGN_DOWN((uintptr_t)USER_VA_START, ROOT_SPAN),
 			    ALIGN_UP((uintptr_t)USER_VA_END, ROOT_SPAN));
 	pgtable_free_root(root);
@@ -116,5 +155,5 @@ void pt_flush(struct mem_domain *d, const struct mem_partition *p)
 
 void pt_switch_in(struct thread *next)
 {
-	activate(next->domain->pt.root);
+	activate(next->domain->pt.root, next->domain->pt.asid);
 }

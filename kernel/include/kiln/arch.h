@@ -130,8 +130,17 @@ static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot);
  * kernel).
  */
 void arch_uspace_init(pte_t *root);
-/* Make root this CPU's user translation (CR3 / TTBR0_EL1), flushing what must be. */
-void arch_uspace_activate(pte_t *root);
+/*
+ * ARCH_ASIDS: how many address-space ids the TLB tags user entries with
+ * (arm64 ASIDs; 1 on x86_64 without PCID): an id other than 0 names one
+ * user space for as long as it lives, so switching to it flushes nothing;
+ * id 0 is shared by all others, each flushed in when switched to.
+ * Make root, with id asid, this CPU's user translation (CR3 / TTBR0_EL1),
+ * flushing what must be.
+ */
+void arch_uspace_activate(pte_t *root, unsigned int asid);
+/* Drop every CPU's TLB entries tagged asid (nonzero), before the id names another space. */
+void arch_asid_flush(unsigned int asid);
 /* The physical address of this CPU's user translation root (CR3 / TTBR0_EL1). */
 paddr_t arch_uspace_root(void);
 /*
@@ -196,7 +205,8 @@ const char *arch_trap_name(const struct trap_record *r);
 	!defined(KSTACK_AREA_BASE) || !defined(KSTACK_AREA_SLOTS) || !defined(ARCH_MAX_HWID)
 #error "<arch/arch_inline.h> lacks a constant that kiln/arch.h names"
 #endif
-#if !defined(USER_VA_START) || !defined(USER_VA_END) || !defined(ELF_MACHINE)
+#if !defined(USER_VA_START) || !defined(USER_VA_END) || !defined(ELF_MACHINE) || \
+	!defined(ARCH_ASIDS)
 #error "<arch/arch_inline.h> lacks the user address range"
 #endif
 #if !defined(PROBE_READ8) || !defined(PROBE_READ64) || !defined(PROBE_WRITE8) || \

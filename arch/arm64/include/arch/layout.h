@@ -24,6 +24,9 @@
 #define USER_VA_START 0x10000
 #define USER_VA_END   0x1000000000000
 
+/* 8-bit ASIDs (TCR_EL1.AS clear): kiln/arch.h's address-space ids. */
+#define ARCH_ASIDS 256
+
 /* e_machine of a user program */
 #define ELF_MACHINE 183 /* EM_AARCH64 */
 

@@ -10,6 +10,9 @@
 /* The boot page tables map this much at the direct map and identity. */
 #define BOOT_MAP_SIZE 0x100000000
 
+/* No PCID (none under TCG): one address-space id, 0, and every CR3 write flushes. */
+#define ARCH_ASIDS 1
+
 /* e_machine of a user program */
 #define ELF_MACHINE 62 /* EM_X86_64 */
 
