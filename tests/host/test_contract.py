@@ -98,7 +98,8 @@ def test_every_hook_documents_its_machine_state():
     for contract in sorted((ROOT / "components").glob("*/hooks.j2")):
         text = contract.read_text()
         hooks = re.findall(r"^{% macro (\w+)\(", text, re.M)
-        assert hooks, contract
+        # A component none of whose variants writes entry code says so instead.
+        assert hooks or "add nothing to entry code" in text, contract
         for hook in hooks:
             doc = re.search(r"{#((?:(?!#}).)*)#}\s*{% macro " + hook + r"\(", text, re.S)
             assert doc, "%s: hook %s has no comment" % (contract, hook)

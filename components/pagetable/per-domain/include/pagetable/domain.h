@@ -5,7 +5,7 @@
 #include <kiln/pgtable.h>
 
 struct pt_domain {
-	pte_t *root; /* the user half its own, the kernel half shared (arch_uspace_init()) */
+	pte_t *root;	   /* the user half its own, the kernel half shared (arch_uspace_init()) */
 	unsigned int asid; /* its own TLB tag, or 0: shared (kiln/arch.h ARCH_ASIDS) */
 };
 
