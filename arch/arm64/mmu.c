@@ -64,8 +64,10 @@ void arch_uspace_init(pte_t *root)
  */
 void arch_uspace_activate(pte_t *root, unsigned int asid)
 {
-	write_sysreg(ttbr0_el1, virt_to_phys(root) | (uint64_t)asid << 48);
-	isb();
+	uint64_t ttbr = virt_to_phys(root) | (uint64_t)asid << 48;
+
+	/* The write and the isb that makes later walks use it: one step. */
+	asm volatile("msr ttbr0_el1, %0\n\tisb" : : "r"(ttbr) : "memory");
 	if (!asid)
 		asm volatile("tlbi aside1, xzr\n\tdsb nsh\n\tisb" : : : "memory");
 }

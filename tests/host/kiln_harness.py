@@ -416,7 +416,8 @@ KBENCH_LINE = re.compile(r"^\s*kbench: name=(\S+) batches=(\d+) ops=(\d+) min=([
 
 # Bench mode's one-off figures (kernel/main.c): printed on every bench boot, batches=1.
 BENCH_FIGURES = ("boot_to_ready", "thread_kernel_memory", "user_thread_kernel_memory",
-                 "page_table_memory")
+                 "page_table_memory", "page_table_memory_1_domain",
+                 "page_table_memory_8_domains", "page_table_memory_64_domains")
 
 
 def parse_kbench(text):

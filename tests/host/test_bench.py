@@ -95,7 +95,8 @@ def test_table_rows_cells_and_absent_metrics():
     text = table(*cols)
     assert text.splitlines()[0] == "| metric | tiny x86 | tiny arm |"
     # No user mode yet: absent, never 0.
-    for label in ("null syscall", "user exception round trip", "domain switch"):
+    for label in ("null syscall", "user exception round trip",
+                  "domain switch (two processes yielding)"):
         assert row(text, label) == [bench.ABSENT] * 2
     assert row(text, "voluntary switch")[0] == "108.51 insn; 275.33 / 318.85 ns"
     assert row(text, "boot to ready")[0].startswith("1.31 M insn; ")
