@@ -67,7 +67,9 @@ BOOT_TIMEOUT = 300  # seconds per boot; the kernel's own CONFIG_QEMU_TIMEOUT_SEC
 
 
 def add_arguments(p):
-    p.add_argument("--profiles", help="comma-separated (default: every profile)")
+    p.add_argument("--profiles", help="comma-separated (default: every profile); "
+                                      "PROFILE+SYM=VAL[+SYM=VAL...] is that profile with "
+                                      "those --set overrides, a column of its own")
     p.add_argument("--arch", default="all", help="%s or all (default)" % " or ".join(arches()))
     accel = p.add_mutually_exclusive_group()
     accel.add_argument("--kvm", action="store_true", help="boot under KVM")
@@ -372,15 +374,19 @@ def last_line(text):
     return lines[-1] if lines else "no output"
 
 
-def run_kiln(profile, arch, opts, progress):
-    """Configure, build and boot one profile, once per --smp value; its columns, whatever went
-    wrong (one column when it did not build)."""
-    name = "%s %s" % (profile, arch)
-    builddir = os.path.join(opts.output, "%s-%s" % (profile, arch))
+def run_kiln(spec, arch, opts, progress):
+    """Configure, build and boot one profile (spec: PROFILE[+SYM=VAL...]), once per --smp
+    value; its columns, whatever went wrong (one column when it did not build)."""
+    profile, *sets = spec.split("+")
+    name = "%s %s" % (spec, arch)
+    builddir = os.path.join(opts.output, "%s-%s" % (re.sub(r"[^\w.-]", "_", spec), arch))
     col = {"column": name, "profile": profile, "arch": arch, "status": "ok", "figures": {}}
     progress("%s: configure" % name)
+    overrides = [a for s in sets for a in ("--set", s if s.startswith("CONFIG_") else
+                                           "CONFIG_" + s)]
     status, out = step([sys.executable, os.path.join(ROOT, "configure.py"), "--profile",
-                        profile, "--arch", arch, "-o", builddir] + (["--kvm"] if opts.kvm else []))
+                        profile, "--arch", arch, "-o", builddir] + overrides +
+                       (["--kvm"] if opts.kvm else []))
     if status:
         col["status"] = "configure failed: " + last_line(out)
         return [col]
@@ -449,8 +455,12 @@ def selection(opts):
     known = profiles()
     chosen = opts.profiles.split(",") if opts.profiles else known
     for p in chosen:
-        if p not in known:
-            raise ConfigError("bench: unknown profile %r (profiles: %s)" % (p, ", ".join(known)))
+        name, *sets = p.split("+")
+        if name not in known:
+            raise ConfigError("bench: unknown profile %r (profiles: %s)" % (name, ", ".join(known)))
+        for s in sets:
+            if not re.fullmatch(r"(CONFIG_)?[A-Z0-9_]+=\S+", s):
+                raise ConfigError("bench: %r: an override is SYM=VALUE, not %r" % (p, s))
     if opts.arch == "all":
         archs = arches()
     elif opts.arch in arches():

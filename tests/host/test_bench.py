@@ -155,6 +155,9 @@ def configure(*args, env=None, timeout=kh.CONFIGURE_TIMEOUT):
 
 @pytest.mark.parametrize("args, expect", [
     (["--profiles", "tiny,nosuch"], "unknown profile 'nosuch'"),
+    (["--profiles", "nosuch+SMP=y"], "unknown profile 'nosuch'"),
+    (["--profiles", "tiny+SMP"], "an override is SYM=VALUE, not 'SMP'"),
+    (["--profiles", "tiny+smp=y"], "an override is SYM=VALUE, not 'smp=y'"),
     (["--arch", "nosuch"], "unknown arch 'nosuch'"),
     (["--peer", "nosuch"], "unknown peer 'nosuch'"),
     (["--smp", "1,x"], "--smp takes guest CPU counts 1..64"),
@@ -194,6 +197,24 @@ def test_hanging_kernel_times_out_and_the_run_continues(tmp_path):
     assert [c["status"].split(":")[0] for c in data["columns"]] == ["timeout", "timeout"]
     # The image sizes still come from the ELF.
     assert data["columns"][0]["figures"]["image_text"]["bytes"]["min"] > 0
+
+
+def test_profile_with_overrides_is_a_column_of_its_own(tmp_path):
+    """secure+PAGETABLE_COMMON=y: the secure profile with that --set, built apart from secure."""
+    env = kh.clean_env(PATH=fake_qemu(tmp_path, HANGING_QEMU))
+    out = tmp_path / "out"
+    spec = "secure+PAGETABLE_COMMON=y"
+    proc = configure("--profiles", "secure," + spec, "--arch", kh.DEFAULT_ARCH, "--timeout", "2",
+                     "-o", str(out), env=env, timeout=2 * kh.BUILD_TIMEOUT)
+    assert proc.returncode == 1, kh.describe(proc)
+    data = json.loads((out / "bench.json").read_text())
+    assert [c["column"] for c in data["columns"]] == [
+        "secure " + kh.DEFAULT_ARCH, "%s %s" % (spec, kh.DEFAULT_ARCH)]
+    configs = [(out / d / ".config").read_text()
+               for d in ("secure-" + kh.DEFAULT_ARCH,
+                         "secure_PAGETABLE_COMMON_y-" + kh.DEFAULT_ARCH)]
+    assert "CONFIG_PAGETABLE_COMMON=y" not in configs[0]
+    assert "CONFIG_PAGETABLE_COMMON=y" in configs[1]
 
 
 def test_peer_that_cannot_run_is_a_note(monkeypatch):
