@@ -187,7 +187,7 @@ long mem_domain_table_bytes(unsigned int n)
 	size_t pages = ALIGN_UP(n * sizeof(struct mem_domain), PAGE_SIZE) / PAGE_SIZE;
 	paddr_t pa = page_alloc_contig(pages);
 	struct mem_domain *d = phys_to_virt(pa);
-	struct mem_partition part;
+	struct mem_partition part = {.pa = 0};
 	size_t tables = 0;
 	unsigned int made = 0;
 	int err = pa ? mem_partition_alloc(&part, USER_VA_START, PAGE_SIZE, PROT_READ) : -ENOMEM;
@@ -202,7 +202,7 @@ long mem_domain_table_bytes(unsigned int n)
 		tables = pgtable_pages();
 	for (unsigned int i = 0; i < made; i++)
 		mem_domain_destroy(&d[i]);
-	if (pa && part.pa)
+	if (part.pa)
 		mem_partition_free(&part);
 	if (pa)
 		page_free_contig(pa, pages);

@@ -82,7 +82,8 @@ int mem_domain_remove_partition(struct mem_domain *d, const struct mem_partition
  * stays in its domain until it joins another or the domain is destroyed.
  * 0; -EINVAL / -EFAULT: stack is not such a partition; -EEXIST: a stack of
  * another thread of d is there (where the strategy maps stacks into the
- * domain); -ENOMEM. Refused, t stays where it was.
+ * domain); -ENOMEM. Refused, t stays where it was (but for a new stack
+ * in the same domain, which it takes after leaving with the old one).
  */
 int mem_domain_add_thread(
 	struct mem_domain *d, struct thread *t,
