@@ -1,4 +1,4 @@
-/* Descriptor tables: per-CPU GDT and TSS, one shared IDT. */
+/* Descriptor tables: per-CPU GDT and TSS in the CPU's entry page, one shared IDT. */
 #include <kiln/cpu.h>
 #include <kiln/string.h>
 #include <arch/cpu.h>
@@ -31,7 +31,10 @@ extern const uintptr_t trap_stub_table[256];
  * trap from user mode land on, is in each CPU's own TSS. Copies would be
  * 4 KiB each of identical bytes.
  */
-static struct idt_gate idt[256] __aligned(16);
+static struct idt_gate idt[256] __aligned(PAGE_SIZE);
+STATIC_ASSERT(sizeof(idt) == PAGE_SIZE, "the IDT is a page of its own");
+
+static struct x86_entry_page entry_pages[CONFIG_NR_CPUS];
 
 /*
  * NMI, #DF and #MC (arch/x86_64/hw.toml: ist) each get their own stack, so
@@ -61,10 +64,12 @@ uintptr_t ist_stack_base(unsigned int cpu, unsigned int ist)
 
 static void gdt_init(struct cpu *cpu)
 {
-	struct arch_cpu *a = &cpu->arch;
+	struct x86_entry_page *a = &entry_pages[cpu->index];
 	uintptr_t tss = (uintptr_t)&a->tss;
 	uint64_t limit = sizeof(a->tss) - 1;
 
+	cpu->arch.entry = a;
+	a->cpu = cpu;
 	memset(&a->tss, 0, sizeof(a->tss));
 	for (unsigned int ist = 1; ist <= IST_COUNT; ist++)
 		a->tss.ist[ist - 1] = ist_stack_base(cpu->index, ist) + CONFIG_X86_IST_STACK_SIZE;
@@ -84,7 +89,7 @@ static void gdt_init(struct cpu *cpu)
 
 static void load_tables(struct cpu *cpu)
 {
-	struct desc_ptr gdtr = {sizeof(cpu->arch.gdt) - 1, (uintptr_t)cpu->arch.gdt};
+	struct desc_ptr gdtr = {sizeof(cpu->arch.entry->gdt) - 1, (uintptr_t)cpu->arch.entry->gdt};
 	struct desc_ptr idtr = {sizeof(idt) - 1, (uintptr_t)idt};
 
 	asm volatile("lgdt %0\n\t"

@@ -1,5 +1,5 @@
-/* Structure fields x86_64 assembly uses: struct cpu's (entry code; CPU_GDT: the paranoid entry
- * finds its struct cpu with sgdt), struct ap_boot's. */
+/* Structure fields x86_64 assembly uses: struct cpu's (entry code; ENTRY_PAGE_CPU: the paranoid
+ * entry finds its struct cpu with sgdt), struct ap_boot's. */
 #include <kiln/asm_offsets.h>
 #include <kiln/cpu.h>
 #include <arch/ap_boot.h>
@@ -8,7 +8,7 @@ void gen_offsets(void);
 
 void gen_offsets(void)
 {
-	OFFSET(CPU_GDT, cpu, arch.gdt);
+	OFFSET(ENTRY_PAGE_CPU, x86_entry_page, cpu);
 	OFFSET(CPU_SYSCALL_SP, cpu, arch.syscall_sp);
 	OFFSET(CPU_SYSCALL_USER_SP, cpu, arch.syscall_user_sp);
 	OFFSET(AP_BOOT_CR3, ap_boot, cr3);

@@ -14,7 +14,7 @@ void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 	 * preemption can switch from them), then runs the handler on the CPU's
 	 * IRQ or trap stack.
 	 */
-	cpu->arch.tss.rsp[0] = next->stack_top;
+	cpu->arch.entry->tss.rsp[0] = next->stack_top;
 	/*
 	 * SYSCALL: the entry loads the aux stack from here (hook syscall_enter).
 	 * The handler switch reads it as the current thread's stack top.

@@ -5,7 +5,7 @@
 void per_cpu_publish_frame(struct cpu *cpu, uintptr_t frame_end)
 {
 	/* Traps and IRQs from user mode: the CPU pushes its part of the frame there. */
-	cpu->arch.tss.rsp[0] = frame_end;
+	cpu->arch.entry->tss.rsp[0] = frame_end;
 	/* SYSCALL: the entry code pushes it there (stackswitch hook syscall_enter). */
 	cpu->arch.syscall_sp = frame_end;
 }

@@ -5,7 +5,7 @@
 void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 {
 	/* Traps and IRQs from user mode: the CPU loads it. */
-	cpu->arch.tss.rsp[0] = next->stack_top;
+	cpu->arch.entry->tss.rsp[0] = next->stack_top;
 	/* SYSCALL: the entry code loads it (stackswitch hook syscall_enter). */
 	cpu->arch.syscall_sp = next->stack_top;
 }

@@ -113,9 +113,9 @@ static unsigned int check_every_cpu(struct ktest *kt)
 		KEXPECT_EQ(seen.self, &cpus[i]);
 		KEXPECT_EQ(seen.self->index, i);
 		/* Its own GDT and TSS, whose IST slots are its own stacks; the shared IDT. */
-		KEXPECT_EQ(seen.gdtr.base, (uintptr_t)cpus[i].arch.gdt);
+		KEXPECT_EQ(seen.gdtr.base, (uintptr_t)cpus[i].arch.entry->gdt);
 		KEXPECT_EQ(seen.tr, boot.tr);
-		KEXPECT_EQ(cpus[i].arch.tss.ist[IST_NMI - 1],
+		KEXPECT_EQ(cpus[i].arch.entry->tss.ist[IST_NMI - 1],
 			   ist_stack_base(i, IST_NMI) + CONFIG_X86_IST_STACK_SIZE);
 		KEXPECT_EQ(seen.idtr.base, boot.idtr.base);
 		KEXPECT_EQ(seen.idtr.limit, boot.idtr.limit);

@@ -20,11 +20,23 @@ struct tss {
 	uint16_t iomap_base;
 } __packed;
 
-struct arch_cpu {
+struct cpu;
+
+/*
+ * What the CPU itself reads of a CPU's tables on an entry from user mode,
+ * alone in a page (page-table isolation maps this page, not struct cpu).
+ */
+struct x86_entry_page {
 	/* null, kernel code, kernel data, user data, user code, TSS (two slots): arch/layout.h */
 	uint64_t gdt[GDT_ENTRIES];
 	/* tss.rsp[0]: where a trap or IRQ from user mode starts (the stackswitch policy's) */
 	struct tss tss;
+	/* Its CPU: the paranoid entry finds it from the GDT base (sgdt), without GS. */
+	struct cpu *cpu;
+} __aligned(PAGE_SIZE);
+
+struct arch_cpu {
+	struct x86_entry_page *entry; /* this CPU's */
 	/*
 	 * SYSCALL entry, which has no free register: the stack it switches to
 	 * (the stackswitch policy keeps it current) and where it parks the
