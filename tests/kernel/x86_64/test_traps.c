@@ -192,3 +192,41 @@ KTEST(x86_machine_check_runs_on_ist_stack)
 	KEXPECT_GE(r->frame, base);
 	KEXPECT_LT(r->frame, base + CONFIG_X86_IST_STACK_SIZE);
 }
+
+/*
+ * What the CPU reads or runs on an entry from user mode before any kernel
+ * code could switch page tables has pages of its own, so page-table
+ * isolation can map just those: the entry code (every IDT gate and the
+ * SYSCALL target inside it), the IDT, and each CPU's GDT and TSS.
+ */
+extern char _entry_text_start[], _entry_text_end[];
+
+KTEST(x86_entry_code_and_tables_have_pages_of_their_own)
+{
+	struct __packed {
+		uint16_t limit;
+		uint64_t base;
+	} gdtr, idtr;
+	const uint64_t *gate;
+	struct cpu *cpu = this_cpu();
+	uintptr_t lstar = rdmsr(MSR_LSTAR), start = (uintptr_t)_entry_text_start;
+	unsigned int outside = 0;
+
+	asm volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+	KEXPECT_EQ(start % PAGE_SIZE, 0);
+	KEXPECT_EQ((uintptr_t)_entry_text_end % PAGE_SIZE, 0);
+	KEXPECT_TRUE(lstar >= start && lstar < (uintptr_t)_entry_text_end);
+	gate = (const uint64_t *)idtr.base;
+	for (unsigned int v = 0; v < 256; v++) {
+		uintptr_t target = (gate[2 * v] & 0xffff) | (gate[2 * v] >> 32 & 0xffff0000) |
+				   gate[2 * v + 1] << 32;
+		outside += target < start || target >= (uintptr_t)_entry_text_end;
+	}
+	KEXPECT_EQ(outside, 0);
+	KEXPECT_EQ(idtr.base % PAGE_SIZE, 0);
+	KEXPECT_EQ(idtr.limit, PAGE_SIZE - 1);
+	KEXPECT_EQ(gdtr.base, (uintptr_t)cpu->arch.entry->gdt);
+	KEXPECT_EQ(gdtr.base % PAGE_SIZE, 0);
+	KEXPECT_TRUE(cpu->arch.entry->cpu == cpu);
+	KEXPECT_EQ(sizeof(*cpu->arch.entry), PAGE_SIZE);
+}
