@@ -175,8 +175,10 @@ paddr_t pgtable_lookup(pte_t *root, uintptr_t va)
 {
 	int level;
 	pte_t *leaf = leaf_of(root, va, &level);
+	uintptr_t span = (uintptr_t)1 << (PAGE_SHIFT + 9 * (leaf ? level : 0));
 
-	return leaf ? pte_addr(*leaf) : 0;
+	/* Inside a large leaf, the page of va. */
+	return leaf ? pte_addr(*leaf) + (va & (span - 1) & ~(uintptr_t)(PAGE_SIZE - 1)) : 0;
 }
 
 /* Free table (at level) and the tables below it; the pages they map are their owners'. */

@@ -402,6 +402,7 @@ static void adopt_boot_context(struct cpu *cpu, const char *name, int priority, 
 		.on_cpu = true,
 	};
 	cpu->current = &cpu->main_thread;
+	pt_cpu_init(cpu);
 	stackswitch_cpu_init(cpu);
 	stackswitch_thread_in(cpu, cpu->current);
 	cpu->slice_left = SCHED_SLICE_TICKS;

@@ -1,5 +1,6 @@
 /* Descriptor tables: per-CPU GDT and TSS in the CPU's entry page, one shared IDT. */
 #include <kiln/cpu.h>
+#include <kiln/domain.h>
 #include <kiln/string.h>
 #include <arch/cpu.h>
 #include <arch/desc.h>
@@ -40,7 +41,9 @@ static struct x86_entry_page entry_pages[CONFIG_NR_CPUS];
  * NMI, #DF and #MC (arch/x86_64/hw.toml: ist) each get their own stack, so
  * they work whatever RSP was.
  */
-static uint8_t ist_stacks[CONFIG_NR_CPUS][IST_COUNT][CONFIG_X86_IST_STACK_SIZE] __aligned(16);
+static uint8_t
+	ist_stacks[CONFIG_NR_CPUS][IST_COUNT][CONFIG_X86_IST_STACK_SIZE] __aligned(PAGE_SIZE);
+STATIC_ASSERT(CONFIG_X86_IST_STACK_SIZE % PAGE_SIZE == 0, "IST stacks are whole pages");
 
 static void idt_init(void)
 {
@@ -107,6 +110,23 @@ static void load_tables(struct cpu *cpu)
 		     : "rax", "memory");
 	asm volatile("ltr %w0" : : "r"(GDT_TSS));
 	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+void x86_entry_pages(struct cpu *cpu, x86_entry_pages_fn fn, void *arg)
+{
+	fn((uintptr_t)_entry_text_start, _entry_text_end - _entry_text_start, PROT_READ | PROT_EXEC,
+	   arg);
+	fn((uintptr_t)idt, sizeof(idt), PROT_READ, arg);
+	/* The CPU sets descriptors' accessed and busy bits: writable. */
+	fn((uintptr_t)cpu->arch.entry, sizeof(*cpu->arch.entry), PROT_READ | PROT_WRITE, arg);
+	for (unsigned int ist = 1; ist <= IST_COUNT; ist++)
+		fn(ist_stack_base(cpu->index, ist) + CONFIG_X86_IST_STACK_SIZE - PAGE_SIZE,
+		   PAGE_SIZE, PROT_READ | PROT_WRITE, arg);
+}
+
+void tss_set_entry_stack(struct cpu *cpu, uintptr_t top)
+{
+	cpu->arch.entry->tss.rsp[0] = pt_entry_stack(cpu, top);
 }
 
 void desc_init_cpu(struct cpu *cpu)

@@ -4,6 +4,7 @@
  * thread's kernel stack holds nothing else once it has entered user mode.
  */
 #include <kiln/cpu.h>
+#include <arch/desc.h>
 #include <kiln/stackswitch.h>
 
 void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
@@ -14,7 +15,7 @@ void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 	 * preemption can switch from them), then runs the handler on the CPU's
 	 * IRQ or trap stack.
 	 */
-	cpu->arch.entry->tss.rsp[0] = next->stack_top;
+	tss_set_entry_stack(cpu, next->stack_top);
 	/*
 	 * SYSCALL: the entry loads the aux stack from here (hook syscall_enter).
 	 * The handler switch reads it as the current thread's stack top.

@@ -1,11 +1,12 @@
 /* stackswitch/per-thread, x86_64: every entry from user mode starts at the thread's stack top. */
 #include <kiln/cpu.h>
+#include <arch/desc.h>
 #include <kiln/stackswitch.h>
 
 void stackswitch_thread_in(struct cpu *cpu, struct thread *next)
 {
 	/* Traps and IRQs from user mode: the CPU loads it. */
-	cpu->arch.entry->tss.rsp[0] = next->stack_top;
+	tss_set_entry_stack(cpu, next->stack_top);
 	/* SYSCALL: the entry code loads it (stackswitch hook syscall_enter). */
 	cpu->arch.syscall_sp = next->stack_top;
 }

@@ -123,4 +123,24 @@ void pt_stack_remove(struct mem_domain *d, const struct mem_partition *p);
 void pt_flush(struct mem_domain *d, const struct mem_partition *p);
 void pt_switch_in(struct thread *next);
 
+/*
+ * Optional: a strategy that defines these as macros overrides the defaults.
+ * pt_cpu_init: cpu, the calling one, is about to run threads; before any
+ * of them enters user mode. pt_entry_stack: entries from user mode on cpu
+ * are to start at top (x86_64: TSS.rsp0); where the CPU is to start them.
+ */
+#ifndef pt_cpu_init
+static inline void pt_cpu_init(struct cpu *cpu)
+{
+	(void)cpu;
+}
+#endif
+#ifndef pt_entry_stack
+static inline uintptr_t pt_entry_stack(struct cpu *cpu, uintptr_t top)
+{
+	(void)cpu;
+	return top;
+}
+#endif
+
 #endif

@@ -42,7 +42,7 @@ bool pgtable_prepare(pte_t *root, uintptr_t va);
 /* Clears the 4 KiB mapping of va; returns the page it mapped, or 0. The caller flushes the TLB. */
 paddr_t pgtable_unmap_page(pte_t *root, uintptr_t va);
 
-/* The page the 4 KiB or larger mapping of va maps va to (its address, not va's), or 0. */
+/* The physical page va lies in (the page base, also inside a large mapping), or 0 if unmapped. */
 paddr_t pgtable_lookup(pte_t *root, uintptr_t va);
 /*
  * Free every table that only [lo, hi) uses, not the pages they map; lo and

@@ -1,0 +1,20 @@
+/*
+ * pagetable, private: the strategies whose domains each own a root (per-domain, kpti) share
+ * roots.c, which keeps a domain's user half in its root and calls these of the variant.
+ */
+#ifndef PAGETABLE_ROOTS_H
+#define PAGETABLE_ROOTS_H
+
+#include <kiln/domain.h>
+
+/*
+ * Make pt's root this CPU's user translation, flushing what must be; pt NULL: none (a domain
+ * about to be destroyed is let go of). Interrupts off.
+ */
+void pt_root_load(struct pt_domain *pt);
+/* Whether this CPU's hardware still translates through pt's tables (checked before freeing). */
+bool pt_root_loaded(const struct pt_domain *pt);
+/* [start, end) was mapped in pt's root, d->lock held: CPUs running pt see it from now on. */
+void pt_root_mapped(struct pt_domain *pt, uintptr_t start, uintptr_t end);
+
+#endif
