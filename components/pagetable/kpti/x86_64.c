@@ -95,7 +95,8 @@ void pt_cpu_init(struct cpu *cpu)
 /*
  * TSS.rsp0 becomes the alias's top: the CPU pushes a frame from user mode
  * through it, into the real page, where the entry finds it once it has
- * moved %rsp by stack_offset. Both roots share the alias's table.
+ * moved %rsp by stack_offset. Both roots share the alias's table. No TLB
+ * flush: only a return to user mode uses the alias, and it writes CR3 first.
  */
 uintptr_t pt_entry_stack(struct cpu *cpu, uintptr_t top)
 {
@@ -104,7 +105,6 @@ uintptr_t pt_entry_stack(struct cpu *cpu, uintptr_t top)
 	BUG_ON(top % PAGE_SIZE);
 	if (k->utls->stack_top != top) {
 		*k->stack_pte = pte_leaf(kernel_pa(top - PAGE_SIZE), 0, PROT_READ | PROT_WRITE);
-		arch_tlb_flush_page(KPTI_ENTRY_STACK);
 		k->utls->stack_top = top;
 		k->utls->stack_offset = top - KPTI_ENTRY_STACK_TOP;
 	}
@@ -178,6 +178,11 @@ void pt_root_mapped(struct pt_domain *pt, uintptr_t start, uintptr_t end)
 			}
 		spin_unlock(&k->lock);
 	}
+}
+
+pte_t *kpti_kernel_root(unsigned int cpu)
+{
+	return kpti_cpus[cpu].kernel_root;
 }
 
 pte_t *kpti_user_root(unsigned int cpu)

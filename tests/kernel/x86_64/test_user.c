@@ -20,6 +20,7 @@
 #include <arch/desc.h>
 #include <arch/lapic.h>
 #include "../../user/x86_64/x86_user.h"
+#include "lapic_partition.h"
 #include "../domain_util.h"
 #include "../stack_eater.h"
 #include "../which_stack.h"
@@ -277,17 +278,6 @@ KTEST(x86_user_exceptions_kill_only_the_process)
  * the test says so (tests/host/test_x86_user.py requires the window
  * without -icount).
  */
-/* This CPU's local APIC registers, for a process to send itself NMIs. */
-static const struct mem_partition *lapic_partition(void)
-{
-	static struct mem_partition lapic;
-
-	lapic = (struct mem_partition){X86_USER_LAPIC_VA, PAGE_SIZE,
-				       PROT_READ | PROT_WRITE | PROT_DEVICE,
-				       virt_to_phys((void *)lapic_mmio)};
-	return &lapic;
-}
-
 KTEST(x86_nmi_in_syscall_entry_window)
 {
 	const struct mem_partition *lapic = lapic_partition();

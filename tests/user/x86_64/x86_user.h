@@ -51,6 +51,17 @@ enum x86_bases_mode {
 	X86_BASES_HOLD = 1,
 	X86_BASES_NMI,
 };
+/*
+ * x86_kpti: arg rounds, each a self-NMI, a system call and a yield, each
+ * followed by an access to the probe page, a partition alone in its
+ * top-level page-table slot (the local APIC at X86_USER_LAPIC_VA, as for
+ * x86_nmi_window); then it sets `done` and counts in `count` until `stop`.
+ */
+#define X86_KPTI_PROBE_VA 0x0000400000000000ul
+struct x86_kpti_probe {
+	unsigned long count, done, stop;
+};
+
 #define X86_BASES_FS(seed) (0x0000100000000000ul + ((unsigned long)(seed) << 12))
 #define X86_BASES_GS(seed) (0x0000200000000000ul + ((unsigned long)(seed) << 12))
 

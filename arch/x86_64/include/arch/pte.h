@@ -9,6 +9,7 @@
 #define PTE_U	 (1ull << 2)
 #define PTE_PWT	 (1ull << 3)
 #define PTE_PCD	 (1ull << 4)
+#define PTE_A	 (1ull << 5) /* accessed: the CPU sets it in each entry it walks */
 #define PTE_PS	 (1ull << 7)
 #define PTE_NX	 (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull

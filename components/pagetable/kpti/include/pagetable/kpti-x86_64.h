@@ -28,7 +28,8 @@ struct kpti_utls {
 	uint64_t stack_offset; /* stack_top - KPTI_ENTRY_STACK_TOP */
 };
 
-/* For tests: a CPU's user root. */
+/* For tests: a CPU's roots. */
+pte_t *kpti_kernel_root(unsigned int cpu);
 pte_t *kpti_user_root(unsigned int cpu);
 #endif
 
