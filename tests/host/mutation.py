@@ -249,11 +249,15 @@ def c_effect_mutants(file, text, function):
     start = next(i for i, l in enumerate(lines)
                  if re.match(r"^\w[\w\s*]*\b%s\(" % re.escape(function), l))
     end = next(i for i in range(start, len(lines)) if lines[i].startswith("}"))
-    mutants, depth = [], 0
+    mutants, depth, ended = [], 0, True
     for n in range(start + 2, end):
         code = lines[n].strip()
-        whole = depth == 0 and code.count("(") == code.count(")")
+        # Not the tail of a statement wrapped after an operator (`a =` / `b;`).
+        whole = depth == 0 and ended and code.count("(") == code.count(")")
         depth += code.count("(") - code.count(")")
+        if code and not code.startswith(("/*", "*", "#", "//")):
+            ended = (code.endswith((";", "{", "}", ":")) or code == "else"
+                     or bool(re.match(r"(if|for|while|else if)\b.*\)$", code)))
         if (whole and code.endswith(";") and not code.startswith(("return", "panic(", "BUG_ON("))
                 and not _DECLARATION.match(code) and not re.fullmatch(r"\(void\)\w+;", code)):
             mutants.append(Mutant(file, n, "statement", function, "if (0) { %s }" % code, code))

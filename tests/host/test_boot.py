@@ -76,6 +76,19 @@ def test_ktest_suite_passes_on_smp_with_other_percpu_variants(arch, variant, bui
     check_ktest_suite(b, arch, "smp")
 
 
+# The smp profile (four CPUs) with each page-table strategy it does not select itself but
+# allows: kpti (common is !SMP).
+PAGETABLE_SMP = [(a, v) for a in ARCHES for v in kh.components()["pagetable"]
+                 if v not in ("per-domain", "common")]
+
+
+@pytest.mark.parametrize("arch, variant", PAGETABLE_SMP, ids=["%s-%s" % m for m in PAGETABLE_SMP])
+def test_ktest_suite_passes_on_smp_with_other_pagetable_variants(arch, variant, builds):
+    b, own = builds.with_variant("smp", arch, "pagetable", variant)
+    assert not own and kh.selected_variants(b.path)["pagetable"] == variant
+    check_ktest_suite(b, arch, "smp")
+
+
 def check_ktest_suite(b, arch, profile):
     proc = kh.ninja(b.path, "test", timeout=kh.BOOT_TIMEOUT)
     out = proc.stdout + proc.stderr

@@ -23,31 +23,42 @@ import mutation
 WORKERS = int(os.environ.get("KILN_MUTATION_WORKERS", "2"))
 # The domain tests take a few seconds on one CPU; on four, a killed mutant may hang instead.
 BOOT_TIMEOUT = 60
-SELECTION = "domain_*"
 
-# variant: (profile that selects it, {file: [functions]}), arch files per arch.
+# variant: (profile that selects it, {arch or "*": {file: [functions]}}), arch files per arch.
+# roots.c is per-domain's and kpti's: a root per domain.
+ROOTS = {"components/pagetable/roots.c": [
+    "activate", "let_go", "unmap_range", "pt_flush", "pt_switch_in"]}
 STRATEGY = {
-    "common": ("tiny", {"components/pagetable/common/common.c": [
+    "common": ("tiny", {"*": {"components/pagetable/common/common.c": [
         "reset", "reset_domain", "pt_domain_destroy", "pt_map", "pt_unmap", "pt_stack_remove",
-        "pt_switch_in"]}),
-    "per-domain": ("smp", {"components/pagetable/per-domain/per-domain.c": [
-        "activate", "let_go", "unmap_range", "pt_flush", "pt_switch_in"],
-        "kernel/smp.c": ["flush_tlb"]}),
+        "pt_switch_in"]}}),
+    "per-domain": ("smp", {"*": dict(ROOTS, **{
+        "components/pagetable/per-domain/per-domain.c": ["pt_root_load"],
+        "kernel/smp.c": ["flush_tlb"]})}),
+    "kpti": ("secure", {"x86_64": dict(ROOTS, **{
+        "components/pagetable/kpti/x86_64.c": [
+            "build_entry_area", "pt_cpu_init", "pt_entry_stack", "copy_slot", "pt_root_load",
+            "pt_root_mapped"]})}),
 }
 ARCH_FILES = {
     "x86_64": {"arch/x86_64/user.c": ["arch_uspace_activate"],
-               "arch/x86_64/mmu.c": ["arch_tlb_flush_page"]},
+               "arch/x86_64/mmu.c": ["arch_tlb_flush_page"],
+               "arch/x86_64/desc.c": ["x86_entry_pages"]},
     "arm64": {"arch/arm64/mmu.c": ["arch_uspace_activate", "arch_tlb_flush_page"]},
 }
 # Where an arch function is called from: the variants whose tests reach it.
-ARCH_CALLERS = {"arch_uspace_activate": ("per-domain",), "arch_tlb_flush_page": ("common",)}
+ARCH_CALLERS = {"arch_uspace_activate": ("per-domain",), "arch_tlb_flush_page": ("common",),
+                "x86_entry_pages": ("kpti",)}
+# What the tests of each variant are.
+SELECTION = {"kpti": "domain_*,kpti_*"}
 
 CASES = [(a, v) for a in kh.ARCHES for v in kh.components().get("pagetable", [])
-         if v in STRATEGY]
+         if v in STRATEGY and ({"*", a} & set(STRATEGY[v][1]))]
 
 
 def mutants_of(arch, variant):
-    files = dict(STRATEGY[variant][1])
+    own = STRATEGY[variant][1]
+    files = dict(own.get("*", own.get(arch)))
     for f, functions in ARCH_FILES.get(arch, {}).items():
         mine = [fn for fn in functions if variant in ARCH_CALLERS[fn]]
         if mine:
@@ -67,7 +78,7 @@ def test_mutation_every_pagetable_statement_is_load_bearing(arch, variant, build
     profile = STRATEGY[variant][0]
     b, _ = builds.with_variant(profile, arch, "pagetable", variant)
     mutants = mutants_of(arch, variant)
-    runner = mutation.SourceMutationRunner(b, None, SELECTION, tmp_path,
+    runner = mutation.SourceMutationRunner(b, None, SELECTION.get(variant, "domain_*"), tmp_path,
                                            workers=min(WORKERS, len(mutants)),
                                            timeout=BOOT_TIMEOUT)
     start = time.monotonic()
@@ -83,7 +94,8 @@ def test_mutation_every_pagetable_statement_is_load_bearing(arch, variant, build
 def test_effect_mutants_keep_if_bodies_and_skip_declarations():
     text = ("void f(int x)\n{\n\tint y = 1;\n\n\t(void)x;\n\tg(y);\n"
             "\tasm(\"a\"\n\t    : : \"r\"(y));\n\tif (y)\n\t\tpanic(\"no\");\n"
-            "\tif (x)\n\t\th(x,\n\t\t  y);\n\treturn;\n}\n")
+            "\tif (x)\n\t\th(x,\n\t\t  y);\n\tif (y)\n\t\tk();\n\ty = x +\n\t    m(y);\n"
+            "\treturn;\n}\n")
     got = [(m.line, m.original, m.apply(text).splitlines()[m.line].strip())
            for m in mutation.c_effect_mutants("f.c", text, "f")]
-    assert got == [(5, "g(y);", "if (0) { g(y); }")]
+    assert got == [(5, "g(y);", "if (0) { g(y); }"), (14, "k();", "if (0) { k(); }")]
