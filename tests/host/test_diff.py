@@ -130,6 +130,27 @@ def test_diff_percpu_variants(arch):
     assert any(tiny_text in l for l in added) and not any(tiny_text in l for l in removed)
 
 
+# The instruction that switches page-table roots in entry code, per arch.
+ROOT_SWITCH = {"x86_64": "%cr3", "arm64": "ttbr1_el1"}
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_diff_secure_smp_shows_the_kpti_root_switches(arch):
+    """secure runs kpti, smp per-domain: the diff shows kpti's root switches in the entry
+    code, under its pagetable hooks, and nothing of the kind in smp's."""
+    needs("secure", "smp")
+    proc = diff("secure", "smp", "--arch", arch)
+    assert proc.returncode == 1, kh.describe(proc)
+    assert "== pagetable: kpti \u2192 per-domain ==" in proc.stdout, proc.stdout
+    removed, added = entry_lines(split_unified(proc.stdout))
+    switches = [l for l in removed if ROOT_SWITCH[arch] in l and "pagetable/kpti" in l]
+    assert switches, proc.stdout
+    assert not any(ROOT_SWITCH[arch] in l for l in added)
+    for hook in ("enter", "exit"):
+        assert re.search(r"^@@ .* pagetable: kpti \u2192 per-domain \(%s\)$" % hook, proc.stdout,
+                         re.M), proc.stdout
+
+
 def test_diff_set_applies_to_both_profiles():
     needs("tiny", "smp")
     proc = diff("tiny", "smp", "--arch", DEFAULT_ARCH, "--set", "CONFIG_CC_OPTIMIZE_PERFORMANCE=y")

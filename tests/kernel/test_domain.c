@@ -279,6 +279,57 @@ KTEST(domain_domains_stay_apart_past_the_tlb_ids)
 	page_free_contig(pa, pages);
 }
 
+/* Kernel threads of two domains alternating on one CPU, each reading the same user address. */
+struct reader {
+	struct test_domain td;
+	unsigned long tag, wrong;
+	bool in;
+};
+
+static void read_own(struct reader *r)
+{
+	uint64_t val = 0;
+
+	for (int i = 0; i < DOMAIN_ROUNDS; i++) {
+		arch_user_access_begin();
+		r->wrong += !probe_read64(PART_VA, &val) || val != r->tag;
+		arch_user_access_end();
+		thread_yield();
+	}
+}
+
+static void reader_thread(void *arg)
+{
+	struct reader *r = arg;
+
+	r->in = test_domain_enter(&r->td, PART_VA, PROT_READ | PROT_WRITE);
+	if (!r->in)
+		return;
+	page_of(&r->td.part)->in = r->tag;
+	read_own(r);
+	test_domain_leave(&r->td);
+}
+
+/*
+ * The kernel reaches user memory through the domain the current thread is
+ * in: right after a switch between domains, none of the other domain's
+ * translations may serve it (a strategy that loads the new domain must
+ * flush the old one's, even before any return to user mode).
+ */
+KTEST(domain_kernel_threads_of_two_domains_read_their_own)
+{
+	struct reader a = {.tag = 1}, b = {.tag = 2};
+	struct thread *t;
+
+	t = thread_create("reader", reader_thread, &b, THREAD_PRIO_DEFAULT);
+	KASSERT_TRUE(t != NULL);
+	reader_thread(&a);
+	thread_join(t);
+	KEXPECT_TRUE(a.in && b.in);
+	KEXPECT_EQ(a.wrong, 0);
+	KEXPECT_EQ(b.wrong, 0);
+}
+
 #ifdef CONFIG_SMP
 /* Two processes per CPU, unbound, all with a partition at one address: each sees its own. */
 KTEST(domain_domains_stay_apart_on_every_cpu)

@@ -11,10 +11,8 @@
 #include <kiln/cpu.h>
 #include <kiln/domain.h>
 #include <kiln/mm.h>
-#include <kiln/page_alloc.h>
 #include <kiln/panic.h>
 #include <kiln/spinlock.h>
-#include <kiln/string.h>
 #include <arch/desc.h>
 #include <arch/pte.h>
 #include <pagetable/kpti-x86_64.h>
@@ -34,6 +32,8 @@ struct kpti_cpu {
 };
 
 static struct kpti_cpu kpti_cpus[CONFIG_NR_CPUS];
+/* Each CPU's UTLS, a page of its own: the user root maps it, so it holds nothing else. */
+static struct kpti_utls utls_pages[CONFIG_NR_CPUS] __aligned(PAGE_SIZE);
 
 static pte_t *table_or_panic(unsigned int cpu)
 {
@@ -64,15 +64,11 @@ static void map_for_entry(uintptr_t va, size_t size, unsigned int prot, void *ro
 static void build_entry_area(struct kpti_cpu *k, unsigned int cpu)
 {
 	pte_t *l3 = table_or_panic(cpu), *l2 = table_or_panic(cpu), *l1 = table_or_panic(cpu);
-	paddr_t utls = page_alloc();
 
-	if (!utls)
-		panic("pagetable/kpti: no memory for CPU %u's UTLS page", cpu);
-	k->utls = phys_to_virt(utls);
-	memset(k->utls, 0, PAGE_SIZE);
+	k->utls = &utls_pages[cpu];
 	l3[KPTI_AREA >> 30 & 511] = pte_table(virt_to_phys(l2));
 	l2[KPTI_AREA >> 21 & 511] = pte_table(virt_to_phys(l1));
-	l1[KPTI_UTLS >> 12 & 511] = pte_leaf(utls, 0, PROT_READ | PROT_WRITE);
+	l1[KPTI_UTLS >> 12 & 511] = pte_leaf(virt_to_phys(k->utls), 0, PROT_READ | PROT_WRITE);
 	k->stack_pte = &l1[KPTI_ENTRY_STACK >> 12 & 511];
 	k->kernel_root[SLOT(KPTI_AREA)] = k->user_root[SLOT(KPTI_AREA)] =
 		pte_table(virt_to_phys(l3));

@@ -16,6 +16,7 @@
 #define KPTI_UTLS (KPTI_AREA + 3 * PAGE_SIZE)
 
 #ifndef __ASSEMBLER__
+#include <kiln/compiler.h>
 #include <kiln/pgtable.h>
 #include <kiln/types.h>
 
@@ -26,7 +27,7 @@ struct kpti_utls {
 	uint64_t scratch;      /* %rax, while a path that has no stack switches */
 	uint64_t stack_top;    /* the real entry stack top that KPTI_ENTRY_STACK_TOP aliases */
 	uint64_t stack_offset; /* stack_top - KPTI_ENTRY_STACK_TOP */
-};
+} __aligned(PAGE_SIZE);
 
 /* For tests: a CPU's roots. */
 pte_t *kpti_kernel_root(unsigned int cpu);
