@@ -49,3 +49,45 @@ def test_mutation_every_kpti_entry_line_is_load_bearing(arch, builds, tmp_path):
     survivors = ["%s (%s)" % (r.mutant, r.why) for r in results if not r.killed]
     assert not survivors, "no selected test (%s) fails without:\n  %s" % (
         entry["tests"], "\n  ".join(survivors))
+
+
+# Per arch: the line that fills a user root, and kernel pages to map there besides, each a
+# leak the walk of every user root (kpti_user_roots_map_only_the_entry_pages) must report.
+LEAKS = {
+    "x86_64": {
+        "file": "components/pagetable/kpti/x86_64.c",
+        "line": "x86_entry_pages(cpu, map_for_entry, k->user_root);",
+        "map": "map_for_entry(ALIGN_DOWN((uintptr_t)(%s), PAGE_SIZE), PAGE_SIZE, PROT_READ, "
+               "k->user_root);",
+        "pages": {
+            "kernel text": "pt_cpu_init",
+            "kernel data": "kpti_cpus",
+            "the direct map (a page table)": "k->kernel_root",
+            "the bottom of an IST stack": "ist_stack_base(cpu->index, 1)",
+        },
+    },
+}
+LEAK_CASES = [a for a in sorted(LEAKS) if a in kh.ARCHES]
+
+
+@pytest.mark.parametrize("arch", LEAK_CASES)
+def test_mutation_a_kernel_page_in_a_user_root_is_caught(arch, builds, tmp_path):
+    """Map one more kernel page into each CPU's user root, a kind at a time (text, data, the
+    direct map, a stack page the entry does not need): the user-root walk must fail."""
+    leak = LEAKS[arch]
+    b, _ = builds.with_variant(PROFILE, arch, "pagetable", "kpti")
+    lines = (kh.ROOT / leak["file"]).read_text().splitlines()
+    at = next(i for i, l in enumerate(lines) if l.strip() == leak["line"])
+    mutants = [mutation.Mutant(leak["file"], at, "leak", what,
+                               leak["line"] + " " + leak["map"] % page, leak["line"])
+               for what, page in sorted(leak["pages"].items())]
+    runner = mutation.SourceMutationRunner(b, leak["file"], "kpti_user_roots*", tmp_path,
+                                           workers=min(WORKERS, len(mutants)),
+                                           timeout=BOOT_TIMEOUT)
+    start = time.monotonic()
+    results = runner.run(mutants)
+    line = mutation.record("kernel pages in %s user roots (%s)" % (arch, PROFILE), results,
+                           time.monotonic() - start)
+    print(line)
+    survivors = [str(r.mutant) for r in results if not r.killed]
+    assert not survivors, "the user-root walk does not see:\n  " + "\n  ".join(survivors)

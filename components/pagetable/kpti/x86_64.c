@@ -78,6 +78,8 @@ void pt_cpu_init(struct cpu *cpu)
 {
 	struct kpti_cpu *k = &kpti_cpus[cpu->index];
 
+	/* The entry area's slot is this strategy's alone. */
+	BUG_ON(pte_valid(kernel_pgtable[SLOT(KPTI_AREA)]));
 	k->kernel_root = table_or_panic(cpu->index);
 	k->user_root = table_or_panic(cpu->index);
 	arch_uspace_init(k->kernel_root);
