@@ -148,4 +148,5 @@ void pt_flush(struct mem_domain *d, const struct mem_partition *p)
 void pt_switch_in(struct thread *next)
 {
 	activate(&next->domain->pt);
+	pt_root_thread_in(next);
 }

@@ -14,7 +14,17 @@
 void pt_root_load(struct pt_domain *pt);
 /* Whether this CPU's hardware still translates through pt's tables (checked before freeing). */
 bool pt_root_loaded(const struct pt_domain *pt);
-/* [start, end) was mapped in pt's root, d->lock held: CPUs running pt see it from now on. */
+/*
+ * Optional (a variant header that defines them as macros gives its own):
+ * pt_root_mapped: [start, end) was mapped in pt's root, d->lock held: CPUs
+ * running pt must see it from now on. pt_root_thread_in: next, of the domain
+ * this CPU just activated, is about to run, interrupts off.
+ */
+#ifndef pt_root_mapped
 void pt_root_mapped(struct pt_domain *pt, uintptr_t start, uintptr_t end);
+#endif
+#ifndef pt_root_thread_in
+void pt_root_thread_in(struct thread *next);
+#endif
 
 #endif

@@ -24,7 +24,8 @@
 struct kpti_cpu {
 	pte_t *kernel_root, *user_root;
 	struct kpti_utls *utls;
-	pte_t *stack_pte; /* the entry stack alias's */
+	pte_t *stack_pte;    /* the entry stack alias's */
+	uintptr_t stack_top; /* the entry stack top the stackswitch policy last published */
 	/* Whose top-level user entries both roots hold, and which; the CPU's own lock. */
 	struct spinlock lock;
 	struct pt_domain *loaded;
@@ -91,22 +92,31 @@ void pt_cpu_init(struct cpu *cpu)
 }
 
 /*
- * TSS.rsp0 becomes the alias's top: the CPU pushes a frame from user mode
- * through it, into the real page, where the entry finds it once it has
- * moved %rsp by stack_offset. Both roots share the alias's table. No TLB
- * flush: only a return to user mode uses the alias, and it writes CR3 first.
+ * TSS.rsp0 is the alias's top: the CPU pushes a frame from user mode through
+ * it, into the real page, where the entry finds it once it has moved %rsp by
+ * stack_offset. The alias follows top when a thread of a domain runs
+ * (pt_root_thread_in()): only those enter from user mode.
  */
 uintptr_t pt_entry_stack(struct cpu *cpu, uintptr_t top)
 {
-	struct kpti_cpu *k = &kpti_cpus[cpu->index];
-
 	BUG_ON(top % PAGE_SIZE);
-	if (k->utls->stack_top != top) {
-		*k->stack_pte = pte_leaf(kernel_pa(top - PAGE_SIZE), 0, PROT_READ | PROT_WRITE);
-		k->utls->stack_top = top;
-		k->utls->stack_offset = top - KPTI_ENTRY_STACK_TOP;
-	}
+	kpti_cpus[cpu->index].stack_top = top;
 	return KPTI_ENTRY_STACK_TOP;
+}
+
+/*
+ * Both roots share the alias's table. Written at every switch to a thread
+ * of a domain: a stack freed and allocated again may come back at the same
+ * address over other pages. No flush: a return to user mode writes CR3 first.
+ */
+void pt_root_thread_in(struct thread *next)
+{
+	struct kpti_cpu *k = &kpti_cpus[this_cpu()->index];
+
+	(void)next;
+	*k->stack_pte = pte_leaf(kernel_pa(k->stack_top - PAGE_SIZE), 0, PROT_READ | PROT_WRITE);
+	k->utls->stack_top = k->stack_top;
+	k->utls->stack_offset = k->stack_top - KPTI_ENTRY_STACK_TOP;
 }
 
 static bool slot_used(const uint64_t *slots, unsigned int s)

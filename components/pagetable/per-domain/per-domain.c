@@ -28,11 +28,3 @@ bool pt_root_loaded(const struct pt_domain *pt)
 {
 	return arch_uspace_root() == virt_to_phys(pt->root);
 }
-
-/* A CPU walks the domain's own root: what is mapped there is seen. */
-void pt_root_mapped(struct pt_domain *pt, uintptr_t start, uintptr_t end)
-{
-	(void)pt;
-	(void)start;
-	(void)end;
-}

@@ -15,6 +15,7 @@
 #include <arch/desc.h>
 #include <arch/pte.h>
 #include <pagetable/kpti-x86_64.h>
+#include "../domain_util.h"
 #include "lapic_partition.h"
 
 #define SLOT(va) ((uintptr_t)(va) >> 39 & 511)
@@ -23,6 +24,7 @@
 struct found {
 	unsigned int cpu;
 	unsigned long pages, large, stray;
+	bool alias; /* the entry stack alias: mapped once a user thread has run on the CPU */
 	uintptr_t first_stray;
 };
 
@@ -53,6 +55,7 @@ static void note(struct found *f, uintptr_t va, pte_t e, int level)
 
 	f->pages++;
 	f->large += level > 0;
+	f->alias |= va == KPTI_ENTRY_STACK;
 	if (va == KPTI_UTLS || va == KPTI_ENTRY_STACK)
 		ok = true;
 	else
@@ -130,22 +133,26 @@ KTEST(kpti_user_roots_map_only_the_entry_pages)
 			printk("# CPU %u's user root maps %p\n", cpu, (void *)f.first_stray);
 		KEXPECT_EQ(f.stray, 0);
 		KEXPECT_EQ(f.large, 0);
-		/* The entry text, the IDT, the entry page, the IST tops, the UTLS, the entry stack.
-		 */
-		KEXPECT_EQ(f.pages, text + 2 + IST_COUNT + 2);
+		/* Entry text, IDT, entry page, IST tops, UTLS, entry stack. */
+		KEXPECT_EQ(f.pages, text + 2 + IST_COUNT + 1 + f.alias);
 		KEXPECT_EQ(kernel_mapped_in(root, cpu, (uintptr_t)phys_to_virt(heap)), 0);
 	}
 	page_free(heap);
 }
 
 /*
- * This CPU's UTLS names its roots, and the entry stack alias maps the page
- * below the stack top the stackswitch policy published.
+ * This CPU's UTLS names its roots, and once a thread of a domain runs, the
+ * entry stack alias maps the page below the stack top the stackswitch
+ * policy published.
  */
 KTEST(kpti_utls_and_entry_stack_alias)
 {
 	const struct kpti_utls *utls = (const struct kpti_utls *)KPTI_UTLS;
-	struct cpu *cpu = this_cpu();
+	struct test_domain td;
+	struct cpu *cpu;
+
+	KASSERT_TRUE(test_domain_enter(&td, 0x40000000ul, PROT_READ));
+	cpu = this_cpu();
 
 	KEXPECT_EQ(utls->kernel_cr3, read_cr3());
 	KEXPECT_EQ(utls->user_cr3, virt_to_phys(kpti_user_root(cpu->index)));
@@ -153,6 +160,7 @@ KTEST(kpti_utls_and_entry_stack_alias)
 	KEXPECT_EQ(utls->stack_offset, utls->stack_top - KPTI_ENTRY_STACK_TOP);
 	KEXPECT_EQ(pgtable_lookup(kpti_user_root(cpu->index), KPTI_ENTRY_STACK),
 		   pgtable_lookup(kernel_pgtable, utls->stack_top - PAGE_SIZE));
+	test_domain_leave(&td);
 }
 
 static bool walked(const pte_t *root, uintptr_t va)

@@ -9,4 +9,8 @@ struct pt_domain {
 	unsigned int asid; /* its own TLB tag, or 0: shared (kiln/arch.h ARCH_ASIDS) */
 };
 
+/* A CPU walks the domain's own root: what is mapped there is seen, and nothing is per thread. */
+#define pt_root_mapped(pt, start, end) ((void)(pt), (void)(start), (void)(end))
+#define pt_root_thread_in(next)	       ((void)(next))
+
 #endif
