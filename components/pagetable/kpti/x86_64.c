@@ -71,8 +71,8 @@ static void build_entry_area(struct kpti_cpu *k, unsigned int cpu)
 	l2[KPTI_AREA >> 21 & 511] = pte_table(virt_to_phys(l1));
 	l1[KPTI_UTLS >> 12 & 511] = pte_leaf(virt_to_phys(k->utls), 0, PROT_READ | PROT_WRITE);
 	k->stack_pte = &l1[KPTI_ENTRY_STACK >> 12 & 511];
-	k->kernel_root[SLOT(KPTI_AREA)] = k->user_root[SLOT(KPTI_AREA)] =
-		pte_table(virt_to_phys(l3));
+	k->kernel_root[SLOT(KPTI_AREA)] = pte_table(virt_to_phys(l3));
+	k->user_root[SLOT(KPTI_AREA)] = k->kernel_root[SLOT(KPTI_AREA)];
 }
 
 void pt_cpu_init(struct cpu *cpu)
@@ -179,11 +179,11 @@ void pt_root_mapped(struct pt_domain *pt, uintptr_t start, uintptr_t end)
 		struct kpti_cpu *k = &kpti_cpus[i];
 
 		spin_lock(&k->lock);
-		for (unsigned int s = 0; k->loaded == pt && s < USER_SLOTS; s++)
-			if (slot_used(fresh, s)) {
-				copy_slot(k, pt, s);
-				k->slots[s / 64] |= 1ull << (s % 64);
-			}
+		for (unsigned int w = 0; k->loaded == pt && w < USER_SLOTS / 64; w++) {
+			for (uint64_t add = fresh[w]; add; add &= add - 1)
+				copy_slot(k, pt, w * 64 + __builtin_ctzll(add));
+			k->slots[w] |= fresh[w];
+		}
 		spin_unlock(&k->lock);
 	}
 }

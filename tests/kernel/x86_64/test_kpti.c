@@ -121,6 +121,8 @@ KTEST(kpti_user_roots_map_only_the_entry_pages)
 	paddr_t heap = page_alloc();
 
 	KASSERT_TRUE(heap != 0);
+	/* From its start, even before any process: an NMI's entry reads the UTLS in any root. */
+	KEXPECT_EQ(read_cr3(), virt_to_phys(kpti_kernel_root(this_cpu()->index)));
 	for (unsigned int cpu = 0; cpu < smp_cpus_online(); cpu++) {
 		pte_t *root = kpti_user_root(cpu);
 		struct found f = {.cpu = cpu};
