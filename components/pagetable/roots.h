@@ -17,4 +17,13 @@ bool pt_root_loaded(const struct pt_domain *pt);
 /* [start, end) was mapped in pt's root, d->lock held: CPUs running pt see it from now on. */
 void pt_root_mapped(struct pt_domain *pt, uintptr_t start, uintptr_t end);
 
+/*
+ * Optional, a macro in <pagetable/domain.h>: PT_ASID_VIEWS, how many consecutive address-space
+ * ids each domain takes, pt->asid the first (kpti: its kernel view's, and its user view's);
+ * one by default.
+ */
+#ifndef PT_ASID_VIEWS
+#define PT_ASID_VIEWS 1
+#endif
+
 #endif
