@@ -30,7 +30,7 @@ STRATEGY = {
     "common": ("tiny", {"components/pagetable/common/common.c": [
         "reset", "reset_domain", "pt_domain_destroy", "pt_map", "pt_unmap", "pt_stack_remove",
         "pt_switch_in"]}),
-    "per-domain": ("smp", {"components/pagetable/per-domain/per-domain.c": [
+    "per-domain": ("smp", {"components/pagetable/roots.c": [
         "activate", "let_go", "unmap_range", "pt_flush", "pt_switch_in"],
         "kernel/smp.c": ["flush_tlb"]}),
 }
