@@ -6,6 +6,7 @@
  */
 #include <kiln/arch.h>
 #include <kiln/compiler.h>
+#include <kiln/domain.h>
 #include <kiln/page_alloc.h>
 #include <kiln/panic.h>
 #include <kiln/pgtable.h>
@@ -59,6 +60,12 @@ pte_t *pgtable_alloc_root(void)
 	return table_alloc();
 }
 
+/* A leaf entry; a kernel one with what the page-table strategy adds to each (PT_KERNEL_PROT). */
+static pte_t leaf(paddr_t pa, int level, unsigned int prot)
+{
+	return pte_leaf(pa, level, prot & PROT_USER ? prot : prot | PT_KERNEL_PROT);
+}
+
 /*
  * The entry for va at level, creating the tables above it; NULL if a leaf
  * is in the way or memory is exhausted (the tables made so far stay).
@@ -108,7 +115,7 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 		pte_t *e;
 
 		if ((flags & PGTABLE_LARGE) && can_map_large(root, va, pa, end)) {
-			*entry_at(root, va, 1) = pte_leaf(pa, 1, prot);
+			*entry_at(root, va, 1) = leaf(pa, 1, prot);
 			step = PGTABLE_LARGE_SIZE;
 		} else {
 			e = entry_at(root, va, 0);
@@ -116,7 +123,7 @@ void pgtable_map(pte_t *root, uintptr_t va, paddr_t pa, size_t size, unsigned in
 				panic("pgtable: cannot map %p (inside a large mapping, or out of "
 				      "memory)",
 				      (void *)va);
-			*e = pte_leaf(pa, 0, prot);
+			*e = leaf(pa, 0, prot);
 		}
 		va += step;
 		pa += step;
@@ -147,7 +154,7 @@ bool pgtable_map_page(pte_t *root, uintptr_t va, paddr_t pa, unsigned int prot)
 
 	if (!e)
 		return false;
-	*e = pte_leaf(pa, 0, prot);
+	*e = leaf(pa, 0, prot);
 	count_write();
 	return true;
 }

@@ -21,11 +21,17 @@
 
 /* The domain live on each CPU; NULL until a user thread first runs there. */
 static struct pt_domain *active[CONFIG_NR_CPUS];
-/* Address-space ids in use (bit n: id n); id 0 is the shared one, never taken. */
-static unsigned long asids[(ARCH_ASIDS + 63) / 64] = {1};
+/* Domains the ids can tell apart, each taking PT_ASID_VIEWS of them. */
+#define DOMAIN_IDS ((ARCH_ASIDS + PT_ASID_VIEWS - 1) / PT_ASID_VIEWS)
+
+/* Domain ids in use (bit n: id n); id 0 is the shared one, never taken. */
+static unsigned long asids[(DOMAIN_IDS + 63) / 64] = {1};
 static struct spinlock asid_lock;
 
-/* A free id, or 0 when all are taken: the domain then shares id 0 and flushes at switches. */
+/*
+ * The first address-space id of a free domain id, or 0 when all are taken:
+ * the domain then shares id 0 and flushes at switches.
+ */
 static unsigned int asid_alloc(void)
 {
 	bool irqs = spin_lock_irqsave(&asid_lock);
@@ -34,23 +40,25 @@ static unsigned int asid_alloc(void)
 	for (unsigned int w = 0; w < ARRAY_SIZE(asids) && !id; w++)
 		if (~asids[w]) {
 			id = w * 64 + __builtin_ctzl(~asids[w]);
-			if (id < ARCH_ASIDS)
+			if (id < DOMAIN_IDS)
 				asids[w] |= 1ul << (id % 64);
 			else
 				id = 0;
 		}
 	spin_unlock_irqrestore(&asid_lock, irqs);
-	return id;
+	return id * PT_ASID_VIEWS;
 }
 
-static void asid_free(unsigned int id)
+static void asid_free(unsigned int asid)
 {
+	unsigned int id = asid / PT_ASID_VIEWS;
 	bool irqs;
 
 	if (!id)
 		return;
 	/* No CPU may translate with the old space's entries once the id is reused. */
-	arch_asid_flush(id);
+	for (unsigned int v = 0; v < PT_ASID_VIEWS; v++)
+		arch_asid_flush(asid + v);
 	irqs = spin_lock_irqsave(&asid_lock);
 	asids[id / 64] &= ~(1ul << (id % 64));
 	spin_unlock_irqrestore(&asid_lock, irqs);

@@ -27,4 +27,13 @@ void pt_root_mapped(struct pt_domain *pt, uintptr_t start, uintptr_t end);
 void pt_root_thread_in(struct thread *next);
 #endif
 
+/*
+ * Optional, a macro in <pagetable/domain.h>: PT_ASID_VIEWS, how many consecutive address-space
+ * ids each domain takes, pt->asid the first (kpti: its kernel view's, and its user view's);
+ * one by default.
+ */
+#ifndef PT_ASID_VIEWS
+#define PT_ASID_VIEWS 1
+#endif
+
 #endif

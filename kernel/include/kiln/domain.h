@@ -142,5 +142,12 @@ static inline uintptr_t pt_entry_stack(struct cpu *cpu, uintptr_t top)
 	return top;
 }
 #endif
+/*
+ * PT_KERNEL_PROT: PROT_* bits that every kernel mapping gets (kernel/pgtable.c), e.g.
+ * PROT_NONGLOBAL where user mode runs on other tables for the kernel half.
+ */
+#ifndef PT_KERNEL_PROT
+#define PT_KERNEL_PROT 0
+#endif
 
 #endif

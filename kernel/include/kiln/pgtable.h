@@ -14,6 +14,8 @@
 #define PROT_EXEC   0x4
 #define PROT_DEVICE 0x8	 /* uncached, strongly ordered: MMIO */
 #define PROT_USER   0x10 /* reachable from user mode (and never executable by the kernel) */
+/* Tagged with the address-space id in the TLB as user pages are (arm64 nG; x86_64: no G ever). */
+#define PROT_NONGLOBAL 0x20
 
 /* Map with 2 MiB entries where alignment allows. */
 #define PGTABLE_LARGE 0x1

@@ -41,10 +41,11 @@ static inline pte_t pte_table(paddr_t pa)
 }
 
 /*
- * A kernel page is never executable at EL0 (UXN); a user page is reachable
- * from EL0, never executable at EL1 (PXN), executable at EL0 only with
- * PROT_EXEC, and not global, so that a switch of user space can drop it
- * from the TLB without touching the kernel's entries.
+ * A kernel page is never executable at EL0 (UXN), and global unless
+ * PROT_NONGLOBAL asks otherwise; a user page is reachable from EL0, never
+ * executable at EL1 (PXN), executable at EL0 only with PROT_EXEC, and not
+ * global, so that a switch of user space can drop it from the TLB without
+ * touching the kernel's entries.
  */
 static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot)
 {
@@ -62,6 +63,8 @@ static inline pte_t pte_leaf(paddr_t pa, int level, unsigned int prot)
 		e |= PTE_UXN;
 		if (!(prot & PROT_EXEC))
 			e |= PTE_PXN;
+		if (prot & PROT_NONGLOBAL)
+			e |= PTE_NG;
 	}
 	if (prot & PROT_DEVICE)
 		e |= PTE_ATTR(MAIR_IDX_DEVICE);
