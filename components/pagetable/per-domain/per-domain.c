@@ -7,21 +7,22 @@
 #include "../roots.h"
 
 /* A root with no user mapping, for CPUs that must let go of a domain's. */
-static pte_t *empty_root;
+static pte_t *empty_root(void)
+{
+	static pte_t *root;
+
+	if (!root) {
+		root = pgtable_alloc_root();
+		if (!root)
+			panic("pagetable: no memory for the empty root");
+		arch_uspace_init(root);
+	}
+	return root;
+}
 
 void pt_root_load(struct pt_domain *pt)
 {
-	if (pt) {
-		arch_uspace_activate(pt->root, pt->asid);
-		return;
-	}
-	if (!empty_root) {
-		empty_root = pgtable_alloc_root();
-		if (!empty_root)
-			panic("pagetable: no memory for the empty root");
-		arch_uspace_init(empty_root);
-	}
-	arch_uspace_activate(empty_root, 0);
+	arch_uspace_activate(pt ? pt->root : empty_root(), pt ? pt->asid : 0);
 }
 
 bool pt_root_loaded(const struct pt_domain *pt)
