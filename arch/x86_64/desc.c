@@ -73,6 +73,7 @@ static void gdt_init(struct cpu *cpu)
 
 	cpu->arch.entry = a;
 	a->cpu = cpu;
+	a->kernel_cr3 = read_cr3();
 	memset(&a->tss, 0, sizeof(a->tss));
 	for (unsigned int ist = 1; ist <= IST_COUNT; ist++)
 		a->tss.ist[ist - 1] = ist_stack_base(cpu->index, ist) + CONFIG_X86_IST_STACK_SIZE;

@@ -9,6 +9,7 @@ void gen_offsets(void);
 void gen_offsets(void)
 {
 	OFFSET(ENTRY_PAGE_CPU, x86_entry_page, cpu);
+	OFFSET(ENTRY_PAGE_KERNEL_CR3, x86_entry_page, kernel_cr3);
 	OFFSET(CPU_SYSCALL_SP, cpu, arch.syscall_sp);
 	OFFSET(CPU_SYSCALL_USER_SP, cpu, arch.syscall_user_sp);
 	OFFSET(AP_BOOT_CR3, ap_boot, cr3);

@@ -88,6 +88,7 @@ void pt_cpu_init(struct cpu *cpu)
 	x86_entry_pages(cpu, map_for_entry, k->user_root);
 	k->utls->kernel_cr3 = virt_to_phys(k->kernel_root);
 	k->utls->user_cr3 = virt_to_phys(k->user_root);
+	cpu->arch.entry->kernel_cr3 = k->utls->kernel_cr3;
 	write_cr3(k->utls->kernel_cr3);
 }
 

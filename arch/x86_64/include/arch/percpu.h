@@ -33,6 +33,12 @@ struct x86_entry_page {
 	struct tss tss;
 	/* Its CPU: the paranoid entry finds it from the GDT base (sgdt), without GS. */
 	struct cpu *cpu;
+	/*
+	 * The page-table root the paranoid entry may switch to, found the same
+	 * way: the CR3 live when the CPU set its tables up, or the one the
+	 * page-table strategy gives it (pt_cpu_init()).
+	 */
+	uint64_t kernel_cr3;
 } __aligned(PAGE_SIZE);
 
 struct arch_cpu {
