@@ -171,6 +171,25 @@ static bool walked(const pte_t *root, uintptr_t va)
 }
 
 /*
+ * An NMI from user mode runs on this CPU's kernel root, which maps the
+ * interrupted program (a profiler reads its stack): not on a root that
+ * merely maps the kernel, such as the boot one.
+ */
+static unsigned long nmis_on_kernel_root, nmis_elsewhere;
+
+static void note_nmi_root(struct trap_frame *tf, struct cpu *cpu)
+{
+	pte_t *root = phys_to_virt(pte_addr(read_cr3()));
+
+	if (tf->vector != VEC_NMI || !arch_frame_from_user(tf))
+		return;
+	if (root == kpti_kernel_root(cpu->index) && pgtable_lookup(root, tf->rip))
+		nmis_on_kernel_root++;
+	else
+		nmis_elsewhere++;
+}
+
+/*
  * User mode runs on the user root after a thread's first entry, system
  * calls, yields, interrupts and NMIs in user mode: the program touches its
  * probe page (alone in its top-level slot, which the kernel never touches)
@@ -191,6 +210,8 @@ KTEST(kpti_user_mode_never_walks_a_kernel_root)
 	p = mem_partition_kaddr(&probe, X86_KPTI_PROBE_VA);
 	for (unsigned int cpu = 0; cpu < smp_cpus_online(); cpu++)
 		nmis -= cpus[cpu].arch.nmi_from_user;
+	nmis_on_kernel_root = nmis_elsewhere = 0;
+	trap_probe = note_nmi_root;
 	pid = process_spawn_with("x86_kpti", 200, 0, parts, 2);
 	KASSERT_LT(0, pid);
 	while (!p->done)
@@ -204,8 +225,11 @@ KTEST(kpti_user_mode_never_walks_a_kernel_root)
 	}
 	p->stop = 1;
 	KEXPECT_EQ(process_wait(pid, &status), pid);
+	trap_probe = NULL;
 	KEXPECT_EQ(status, 0);
 	KEXPECT_EQ(kernel_walks, 0);
+	KEXPECT_EQ(nmis_elsewhere, 0);
+	KEXPECT_GE(nmis_on_kernel_root, 1);
 	KEXPECT_GE(user_walks, 1);
 	KEXPECT_GE(nmis, 1);
 	mem_partition_free(&probe);
