@@ -182,6 +182,27 @@ int mem_domain_add_thread(struct mem_domain *d, struct thread *t, const struct m
 	return 0;
 }
 
+static void unmap_pages(pte_t *root, uintptr_t va, uintptr_t end)
+{
+	for (; va < end; va += PAGE_SIZE)
+		pgtable_unmap_page(root, va);
+}
+
+bool pt_map_partition(pte_t *root, const struct mem_partition *p)
+{
+	for (uintptr_t va = p->start; va < p->start + p->size; va += PAGE_SIZE)
+		if (!pgtable_map_page(root, va, p->pa + (va - p->start), p->attr | PROT_USER)) {
+			unmap_pages(root, p->start, va);
+			return false;
+		}
+	return true;
+}
+
+void pt_unmap_partition(pte_t *root, const struct mem_partition *p)
+{
+	unmap_pages(root, p->start, p->start + p->size);
+}
+
 long mem_domain_table_bytes(unsigned int n)
 {
 	size_t pages = ALIGN_UP(n * sizeof(struct mem_domain), PAGE_SIZE) / PAGE_SIZE;

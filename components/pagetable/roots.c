@@ -107,32 +107,20 @@ void pt_domain_destroy(struct mem_domain *d)
 	d->pt.root = NULL;
 }
 
-static void unmap_range(pte_t *root, uintptr_t va, uintptr_t end)
-{
-	for (; va < end; va += PAGE_SIZE)
-		pgtable_unmap_page(root, va);
-}
-
 int pt_map(struct mem_domain *d, const struct mem_partition *p)
 {
-	uintptr_t end = p->start + p->size;
-
-	for (uintptr_t va = p->start; va < end; va += PAGE_SIZE)
+	for (uintptr_t va = p->start; va < p->start + p->size; va += PAGE_SIZE)
 		if (pgtable_lookup(d->pt.root, va))
 			return -EEXIST;
-	for (uintptr_t va = p->start; va < end; va += PAGE_SIZE)
-		if (!pgtable_map_page(d->pt.root, va, p->pa + (va - p->start),
-				      p->attr | PROT_USER)) {
-			unmap_range(d->pt.root, p->start, va);
-			return -ENOMEM;
-		}
-	pt_root_mapped(&d->pt, p->start, end);
+	if (!pt_map_partition(d->pt.root, p))
+		return -ENOMEM;
+	pt_root_mapped(&d->pt, p->start, p->start + p->size);
 	return 0;
 }
 
 void pt_unmap(struct mem_domain *d, const struct mem_partition *p)
 {
-	unmap_range(d->pt.root, p->start, p->start + p->size);
+	pt_unmap_partition(d->pt.root, p);
 }
 
 int pt_stack_add(struct mem_domain *d, const struct mem_partition *p)

@@ -3,7 +3,8 @@
 For each pagetable variant on each arch, the mutation harness (mutation.py) turns, one at a
 time, each statement of the functions below into `if (0) { ... }` in a private copy of the tree:
 the strategy's own (apply and reset a domain, load a root, unmap, flush), the TLB shootdown's
-flush on the other CPUs, and the arch code they call (the root switch, the one-page flush).
+flush on the other CPUs, and the generic and arch code they call (map and unmap a partition,
+the root switch, the one-page flush).
 It rebuilds, boots the domain tests (tests/kernel/test_domain.c; kpti: and its own) and
 requires a failure.
 
@@ -33,7 +34,7 @@ BOOT_TIMEOUT = 60
 # variant: (profile that selects it, {arch or "*": {file: [functions]}}), arch files per arch.
 # roots.c is per-domain's and kpti's: a root per domain.
 ROOTS = {"components/pagetable/roots.c": [
-    "activate", "let_go", "unmap_range", "pt_flush", "pt_switch_in"]}
+    "activate", "let_go", "pt_unmap", "pt_flush", "pt_switch_in"]}
 STRATEGY = {
     "common": ("tiny", {"*": {"components/pagetable/common/common.c": [
         "reset", "reset_domain", "pt_domain_destroy", "pt_map", "pt_unmap", "pt_stack_remove",
@@ -46,14 +47,17 @@ STRATEGY = {
             "build_entry_area", "pt_cpu_init", "pt_entry_stack", "pt_root_thread_in", "copy_slot",
             "pt_root_load", "pt_root_mapped"]})}),
 }
+# "*": generic helpers every strategy's map and unmap go through.
 ARCH_FILES = {
+    "*": {"kernel/domain.c": ["unmap_pages", "pt_map_partition"]},
     "x86_64": {"arch/x86_64/user.c": ["arch_uspace_activate"],
                "arch/x86_64/mmu.c": ["arch_tlb_flush_page"],
                "arch/x86_64/desc.c": ["x86_entry_pages"]},
     "arm64": {"arch/arm64/mmu.c": ["arch_uspace_activate", "arch_tlb_flush_page"]},
 }
-# Where an arch function is called from: the variants whose tests reach it.
-ARCH_CALLERS = {"arch_uspace_activate": ("per-domain",), "arch_tlb_flush_page": ("common",),
+# Where a generic or arch function is called from: the variants whose tests reach it.
+ARCH_CALLERS = {"unmap_pages": ("common", "per-domain"), "pt_map_partition": ("common", "per-domain"),
+                "arch_uspace_activate": ("per-domain",), "arch_tlb_flush_page": ("common",),
                 "x86_entry_pages": ("kpti",)}
 # Statements left out (see above); per variant, the calls of roots.c's hooks it makes no-ops.
 UNTESTABLE = ("spin_lock(", "spin_unlock(")
@@ -68,7 +72,7 @@ CASES = [(a, v) for a in kh.ARCHES for v in kh.components().get("pagetable", [])
 def mutants_of(arch, variant):
     own = STRATEGY[variant][1]
     files = dict(own.get("*", own.get(arch)))
-    for f, functions in ARCH_FILES.get(arch, {}).items():
+    for f, functions in dict(ARCH_FILES["*"], **ARCH_FILES.get(arch, {})).items():
         mine = [fn for fn in functions if variant in ARCH_CALLERS[fn]]
         if mine:
             files[f] = mine

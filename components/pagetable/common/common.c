@@ -31,17 +31,15 @@ int pt_domain_init(struct mem_domain *d)
 
 static void apply(const struct mem_partition *p)
 {
-	for (uintptr_t va = p->start; va < p->start + p->size; va += PAGE_SIZE)
-		if (!pgtable_map_page(root, va, p->pa + (va - p->start), p->attr | PROT_USER))
-			panic("pagetable: no table for %p, prepared when it was added", (void *)va);
+	if (!pt_map_partition(root, p))
+		panic("pagetable: no table for %p, prepared when it was added", (void *)p->start);
 }
 
 static void reset(const struct mem_partition *p)
 {
-	for (uintptr_t va = p->start; va < p->start + p->size; va += PAGE_SIZE) {
-		pgtable_unmap_page(root, va);
+	pt_unmap_partition(root, p);
+	for (uintptr_t va = p->start; va < p->start + p->size; va += PAGE_SIZE)
 		arch_tlb_flush_page(va);
-	}
 }
 
 static void reset_domain(struct mem_domain *d)

@@ -124,6 +124,13 @@ void pt_flush(struct mem_domain *d, const struct mem_partition *p);
 void pt_switch_in(struct thread *next);
 
 /*
+ * For the strategies: map p's pages into root for user mode, true; or
+ * false (no memory for a table) with none of them left mapped. Unmap them.
+ */
+bool pt_map_partition(pte_t *root, const struct mem_partition *p);
+void pt_unmap_partition(pte_t *root, const struct mem_partition *p);
+
+/*
  * Optional: a strategy that defines these as macros overrides the defaults.
  * pt_cpu_init: cpu, the calling one, is about to run threads; before any
  * of them enters user mode. pt_entry_stack: entries from user mode on cpu
