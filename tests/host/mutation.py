@@ -462,6 +462,16 @@ def record(label, results, seconds):
     return line
 
 
+def check(label, runner, results, start):
+    """Record the run begun at start (time.monotonic()), print its line, and fail naming each
+    survivor with how its boot ended."""
+    line = record(label, results, time.monotonic() - start)
+    print(line)
+    survivors = ["%s: %s" % (r.mutant, r.why) for r in results if not r.killed]
+    assert not survivors, "%s\nno selected test (%s) fails without:\n  %s" % (
+        line, ", ".join(runner.tests), "\n  ".join(survivors))
+
+
 def session_lines():
     """The lines conftest.py prints: every run, then the total."""
     lines = [s[0] for s in SUMMARIES]

@@ -68,12 +68,7 @@ def test_mutation_every_switch_register_is_load_bearing(arch, variant, builds, t
                                      machines=SWITCH_MACHINES.get(arch, ((),)))
     start = time.monotonic()
     results = runner.run(mutants)
-    line = mutation.record("%s %s (%s, %s)" % (TARGET, variant, b.profile, arch), results,
-                           time.monotonic() - start)
-    print(line)
-    survivors = [str(r.mutant) for r in results if not r.killed]
-    assert not survivors, "%s\nno selected test (%s) fails without:\n  %s" % (
-        line, ", ".join(runner.tests), "\n  ".join(survivors))
+    mutation.check("%s %s (%s, %s)" % (TARGET, variant, b.profile, arch), runner, results, start)
 
 
 def test_mutation_harness_reports_a_survivor(builds, tmp_path):
@@ -169,14 +164,6 @@ USER_SELECTION = {"x86_64": "x86_syscall*,x86_interr*,x86_user_red*,x86_nmi_runs
 USER_CASES = [(a, p) for a in ARCHES if a in USER_SELECTION for p in PROFILES]
 
 
-def record_and_check(label, runner, results, start):
-    line = mutation.record(label, results, time.monotonic() - start)
-    print(line)
-    survivors = [str(r.mutant) for r in results if not r.killed]
-    assert not survivors, "%s\nno selected test (%s) fails without:\n  %s" % (
-        line, ", ".join(runner.tests), "\n  ".join(survivors))
-
-
 @pytest.mark.parametrize("arch, profile", USER_CASES, ids=["%s-%s" % c for c in USER_CASES])
 def test_mutation_every_user_entry_line_is_load_bearing(arch, profile, builds, tmp_path):
     """Drop, one at a time, each instruction the percpu and stackswitch variants wrote into
@@ -200,8 +187,8 @@ def test_mutation_every_user_entry_line_is_load_bearing(arch, profile, builds, t
                                      workers=WORKERS, timeout=BOOT_TIMEOUT)
     start = time.monotonic()
     results = runner.run(mutants)
-    record_and_check("%s percpu and stackswitch lines (%s, %s)" % (ENTRY, profile, arch), runner,
-                     results, start)
+    mutation.check("%s percpu and stackswitch lines (%s, %s)" % (ENTRY, profile, arch), runner,
+                   results, start)
 
 
 @pytest.mark.parametrize("arch, policy, source, function", STACKSWITCH_C,
@@ -218,8 +205,8 @@ def test_mutation_every_stackswitch_statement_is_load_bearing(arch, policy, sour
                                            timeout=BOOT_TIMEOUT)
     start = time.monotonic()
     results = runner.run(mutants)
-    record_and_check("%s %s() (%s, %s)" % (source, function, b.profile, arch), runner, results,
-                     start)
+    mutation.check("%s %s() (%s, %s)" % (source, function, b.profile, arch), runner, results,
+                   start)
 
 
 def test_c_statement_mutants_take_the_function_body():
@@ -298,5 +285,5 @@ def test_mutation_every_cpu_pointer_load_is_checked_on_smp(arch, builds, tmp_pat
                                      workers=WORKERS, timeout=BOOT_TIMEOUT * 3)
     start = time.monotonic()
     results = runner.run(mutants)
-    record_and_check("%s cpu pointer loads (smp, %s)" % (ENTRY_OF[arch], arch), runner, results,
-                     start)
+    mutation.check("%s cpu pointer loads (smp, %s)" % (ENTRY_OF[arch], arch), runner, results,
+                   start)

@@ -142,6 +142,55 @@ KTEST(domain_refuses_bad_stacks)
 	mem_partition_free(&stack);
 }
 
+/* Every free page, taken: a chain through the pages themselves. */
+static paddr_t take_all_pages(void)
+{
+	paddr_t head = 0, pa;
+
+	while ((pa = page_alloc())) {
+		*(paddr_t *)phys_to_virt(pa) = head;
+		head = pa;
+	}
+	return head;
+}
+
+static void give_back(paddr_t head)
+{
+	while (head) {
+		paddr_t next = *(paddr_t *)phys_to_virt(head);
+
+		page_free(head);
+		head = next;
+	}
+}
+
+/*
+ * An add that runs out of memory for a table midway leaves nothing mapped:
+ * the same partition goes in once memory is back. Its first page lies under
+ * a last-level table another partition made, its second past that table.
+ */
+KTEST(domain_add_out_of_table_memory_leaves_nothing)
+{
+	struct mem_partition below, across;
+	struct mem_domain d;
+	paddr_t taken;
+	int err;
+
+	KASSERT_EQ(mem_domain_init(&d), 0);
+	KASSERT_EQ(mem_partition_alloc(&below, OTHER_VA - 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	KASSERT_EQ(mem_partition_alloc(&across, OTHER_VA - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
+	KASSERT_EQ(mem_domain_add_partition(&d, &below), 0);
+	taken = take_all_pages();
+	err = mem_domain_add_partition(&d, &across);
+	give_back(taken);
+	KEXPECT_EQ(err, -ENOMEM);
+	KEXPECT_EQ(d.nparts, 1);
+	KEXPECT_EQ(mem_domain_add_partition(&d, &across), 0);
+	mem_domain_destroy(&d);
+	mem_partition_free(&across);
+	mem_partition_free(&below);
+}
+
 /* Inside its partitions a user thread reads and writes; read-only ones it only reads. */
 KTEST(domain_user_reads_and_writes_its_partitions)
 {
