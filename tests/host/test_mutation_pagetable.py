@@ -56,7 +56,8 @@ ARCH_FILES = {
     "arm64": {"arch/arm64/mmu.c": ["arch_uspace_activate", "arch_tlb_flush_page"]},
 }
 # Where a generic or arch function is called from: the variants whose tests reach it.
-ARCH_CALLERS = {"unmap_pages": ("common", "per-domain"), "pt_map_partition": ("common", "per-domain"),
+ARCH_CALLERS = {"unmap_pages": ("common", "per-domain"),
+                "pt_map_partition": ("common", "per-domain"),
                 "arch_uspace_activate": ("per-domain",), "arch_tlb_flush_page": ("common",),
                 "x86_entry_pages": ("kpti",)}
 # Statements left out (see above); per variant, the calls of roots.c's hooks it makes no-ops.
