@@ -55,9 +55,9 @@ ARCH_FILES = {
                "arch/x86_64/desc.c": ["x86_entry_pages"]},
     "arm64": {"arch/arm64/mmu.c": ["arch_uspace_activate", "arch_tlb_flush_page"]},
 }
-# Where a generic or arch function is called from: the variants whose tests reach it.
-ARCH_CALLERS = {"unmap_pages": ("common", "per-domain"),
-                "pt_map_partition": ("common", "per-domain"),
+# Where a generic or arch function is called from: the variants whose tests reach it (common
+# prepares a partition's tables when it is added: its pt_map_partition() never fails midway).
+ARCH_CALLERS = {"unmap_pages": ("common", "per-domain"), "pt_map_partition": ("per-domain",),
                 "arch_uspace_activate": ("per-domain",), "arch_tlb_flush_page": ("common",),
                 "x86_entry_pages": ("kpti",)}
 # Statements left out (see above); per variant, the calls of roots.c's hooks it makes no-ops.
